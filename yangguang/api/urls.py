@@ -1,0 +1,12 @@
+from ninja import NinjaAPI
+
+from .staff import router as staff_router
+
+api = NinjaAPI(
+    title="阳光政务开放接口",
+    version="1.0",
+    description="政务公开平台接口。工作人员接口使用登录会话，并只返回本机构（政务公开办：本地区）的数据。",
+    urls_namespace="api",
+    docs_url="/docs",
+)
+api.add_router("/staff/", staff_router)

@@ -1,0 +1,6 @@
+from .attachment import Attachment
+from .column import Column
+from .document import Document, Edition, IndexCounter
+from .screening import ScreeningFinding
+
+__all__ = ["Attachment", "Column", "Document", "Edition", "IndexCounter", "ScreeningFinding"]

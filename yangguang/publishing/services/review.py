@@ -1,0 +1,179 @@
+"""The review chain: submit, approve level by level, return with a reason, accept warnings."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from yangguang.core import audit
+from yangguang.core.errors import InvalidInput, NotAllowed, ServiceError
+from yangguang.orgs.roles import DEFAULT_REVIEW_CHAIN, Role
+from yangguang.orgs.scoping import can_act_in_org
+
+from ..models import Edition, ScreeningFinding
+from ..workflow import Action, State, transition
+from .common import require_clerk
+from .publication import go_live_or_schedule
+from .screening import open_problems, rescreen
+
+
+def chain_of(org) -> list[str]:
+    return org.review_roles() or [str(r) for r in DEFAULT_REVIEW_CHAIN]
+
+
+def edition_chain(edition: Edition) -> list[str]:
+    return [r for r in edition.chain.split(",") if r] or chain_of(edition.document.org)
+
+
+def role_for_level(edition: Edition) -> str | None:
+    chain = edition_chain(edition)
+    if edition.state != State.SUBMITTED or not 1 <= edition.level <= len(chain):
+        return None
+    return chain[edition.level - 1]
+
+
+def can_review(user, edition: Edition) -> bool:
+    role = role_for_level(edition)
+    return (
+        role is not None
+        and can_act_in_org(user, edition.document.org)
+        and user.has_role(role)
+        and edition.author_id != user.pk  # 拟稿人 does not review their own draft
+    )
+
+
+def _lock(edition: Edition) -> Edition:
+    return Edition.objects.select_for_update().select_related("document", "document__org").get(pk=edition.pk)
+
+
+def submit(edition: Edition, by) -> Edition:
+    require_clerk(by, edition.document.org)
+    with transaction.atomic():
+        edition = _lock(edition)
+        old, new = transition(edition, Action.SUBMIT)
+        findings = rescreen(edition)
+        edition.chain = ",".join(chain_of(edition.document.org))
+        edition.level = 1
+        edition.submitted_at = timezone.now()
+        edition.return_reason = ""
+        edition.save()
+        blocking, warnings = open_problems(findings)
+        audit.record("edition.submit", edition, actor=by, org_id=edition.document.org_id, data={
+            "document": edition.document_id, "from": old, "to": new, "level": 1,
+            "content_hash": edition.content_hash, "blocking": blocking, "warnings": warnings,
+        })
+    return edition
+
+
+def approve(edition: Edition, by, comment: str = "") -> Edition:
+    """Approve at the current level; the last level approves (审定) and publishes or schedules."""
+    with transaction.atomic():
+        edition = _lock(edition)
+        if edition.state != State.SUBMITTED:
+            transition(edition, Action.APPROVE)  # raises the clear illegal-transition message
+        if not can_review(by, edition):
+            raise NotAllowed("您不是该文件当前审核级次的审核人。")
+        findings = rescreen(edition)
+        blocking, warnings = open_problems(findings)
+        if blocking:
+            raise ServiceError(f"文件有{blocking}处阻断性审查发现（涉密标志、身份证号或银行卡号等），须退回修改，不能审核通过。")
+        chain = edition_chain(edition)
+        final = edition.level >= len(chain)
+        if final and warnings:
+            raise ServiceError(f"还有{warnings}处警告性审查发现未确认；请逐条确认理由或退回修改后再审定。")
+        level = edition.level
+        if final:
+            old, new = transition(edition, Action.APPROVE_FINAL)
+        else:
+            old, new = transition(edition, Action.APPROVE)
+            edition.level += 1
+        edition.save()
+        audit.record("edition.approve", edition, actor=by, org_id=edition.document.org_id, data={
+            "document": edition.document_id, "from": old, "to": new, "level": level, "role": chain[level - 1],
+            "comment": comment, "content_hash": edition.content_hash,
+        })
+        if final:
+            go_live_or_schedule(edition, by)
+    return edition
+
+
+def return_edition(edition: Edition, by, reason: str) -> Edition:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("退回须填写理由。")
+    with transaction.atomic():
+        edition = _lock(edition)
+        if edition.state != State.SUBMITTED:
+            transition(edition, Action.RETURN)
+        if not can_review(by, edition):
+            raise NotAllowed("您不是该文件当前审核级次的审核人。")
+        level = edition.level
+        old, new = transition(edition, Action.RETURN)
+        edition.return_reason = reason
+        edition.level = 0
+        edition.save()
+        audit.record("edition.return", edition, actor=by, org_id=edition.document.org_id, data={
+            "document": edition.document_id, "from": old, "to": new, "level": level, "reason": reason,
+            "content_hash": edition.content_hash,
+        })
+    return edition
+
+
+def accept_finding(finding: ScreeningFinding, by, reason: str) -> ScreeningFinding:
+    """A reviewer (or the author) accepts a warning with a recorded reason. Blocking ones never."""
+    reason = (reason or "").strip()
+    edition = finding.edition
+    if finding.severity == ScreeningFinding.Severity.BLOCKING:
+        raise NotAllowed("阻断性审查发现不能确认放行，只能修改内容。")
+    if not reason:
+        raise InvalidInput("确认审查发现须填写理由。")
+    if not (can_review(by, edition) or (edition.state in (State.DRAFT, State.RETURNED) and _is_clerk(by, edition))):
+        raise NotAllowed("只有当前审核人或起草中的信息员可以确认审查发现。")
+    with transaction.atomic():
+        finding.accepted_by = by
+        finding.accepted_reason = reason
+        finding.accepted_at = timezone.now()
+        finding.save(update_fields=["accepted_by", "accepted_reason", "accepted_at"])
+        audit.record("finding.accept", edition, actor=by, org_id=edition.document.org_id, data={
+            "finding": finding.pk, "kind": finding.kind, "text": finding.text, "reason": reason,
+        })
+    return finding
+
+
+def _is_clerk(user, edition: Edition) -> bool:
+    try:
+        require_clerk(user, edition.document.org)
+    except NotAllowed:
+        return False
+    return True
+
+
+def review_queue(user):
+    """Editions waiting for `user` at their current level, oldest submission first."""
+    if not user.is_authenticated or user.org_id is None:
+        return Edition.objects.none()
+    roles = user.role_set()
+    candidates = (
+        Edition.objects.filter(state=State.SUBMITTED, document__org_id=user.org_id)
+        .exclude(author=user)
+        .select_related("document", "document__column", "author")
+        .order_by("submitted_at", "id")
+    )
+    return [e for e in candidates if role_for_level(e) in roles]
+
+
+def my_drafts(user):
+    return (
+        Edition.objects.filter(
+            Q(author=user) | Q(document__created_by=user),
+            document__org_id=user.org_id,
+            state__in=[State.DRAFT, State.RETURNED, State.SUBMITTED, State.APPROVED, State.SCHEDULED],
+        )
+        .select_related("document", "document__column")
+        .order_by("-updated_at")
+        .distinct()
+    )
+
+
+__all__ = ["Role", "accept_finding", "approve", "can_review", "my_drafts", "return_edition", "review_queue", "submit"]

@@ -1,0 +1,81 @@
+"""The review workflow of an edition, as one table.
+
+Every state change of an edition goes through `transition()`; any (state, action)
+pair not in TRANSITIONS is refused with a clear message. Who may take an action is
+checked by the services, which call this.
+"""
+
+from django.db import models
+
+from yangguang.core.errors import IllegalTransition
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待审"
+    RETURNED = "returned", "已退回"
+    APPROVED = "approved", "已审定"
+    SCHEDULED = "scheduled", "定时发布"
+    PUBLISHED = "published", "已发布"
+    SUPERSEDED = "superseded", "已被新版本替代"
+    WITHDRAWN = "withdrawn", "已撤回"
+    DISCARDED = "discarded", "已作废"
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", "送审"
+    APPROVE = "approve", "审核通过（转下一级）"
+    APPROVE_FINAL = "approve_final", "审定"
+    RETURN = "return", "退回"
+    SCHEDULE = "schedule", "定时发布"
+    UNSCHEDULE = "unschedule", "取消定时"
+    PUBLISH = "publish", "发布"
+    URGENT_PUBLISH = "urgent_publish", "紧急发布"
+    SUPERSEDE = "supersede", "被新版本替代"
+    WITHDRAW = "withdraw", "撤回"
+    DISCARD = "discard", "作废"
+
+
+S, A = State, Action
+
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.DRAFT, A.SUBMIT): S.SUBMITTED,
+    (S.RETURNED, A.SUBMIT): S.SUBMITTED,
+    (S.SUBMITTED, A.APPROVE): S.SUBMITTED,  # to the next level of the chain
+    (S.SUBMITTED, A.APPROVE_FINAL): S.APPROVED,  # the last level
+    (S.SUBMITTED, A.RETURN): S.RETURNED,
+    (S.APPROVED, A.PUBLISH): S.PUBLISHED,
+    (S.APPROVED, A.SCHEDULE): S.SCHEDULED,
+    (S.SCHEDULED, A.PUBLISH): S.PUBLISHED,
+    (S.SCHEDULED, A.UNSCHEDULE): S.APPROVED,
+    (S.DRAFT, A.URGENT_PUBLISH): S.PUBLISHED,
+    (S.RETURNED, A.URGENT_PUBLISH): S.PUBLISHED,
+    (S.PUBLISHED, A.SUPERSEDE): S.SUPERSEDED,
+    (S.PUBLISHED, A.WITHDRAW): S.WITHDRAWN,
+    (S.DRAFT, A.DISCARD): S.DISCARDED,
+    (S.RETURNED, A.DISCARD): S.DISCARDED,
+}
+
+EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
+# States in which an edition is "in the pipeline": a document has at most one such edition.
+OPEN_STATES = frozenset({S.DRAFT, S.RETURNED, S.SUBMITTED, S.APPROVED, S.SCHEDULED})
+
+
+def allowed_actions(state: str) -> list[str]:
+    return [action for (st, action) in TRANSITIONS if st == state]
+
+
+def next_state(state: str, action: str) -> str:
+    try:
+        return TRANSITIONS[(state, action)]
+    except KeyError:
+        raise IllegalTransition(
+            f"不允许的操作：处于“{State(state).label}”状态的文件不能执行“{Action(action).label}”。"
+        ) from None
+
+
+def transition(edition, action: str) -> tuple[str, str]:
+    """Move `edition` by `action`; returns (old state, new state). The caller saves."""
+    old = edition.state
+    edition.state = next_state(old, action)
+    return old, edition.state

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from yangguang.api.urls import api
+from yangguang.core import views as core_views
+
+handler404 = "yangguang.core.views.not_found"
+handler500 = "yangguang.core.views.server_error"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("workbench/", include("yangguang.publishing.urls")),
+    path("", include("yangguang.portal.urls")),
+]
