@@ -3,7 +3,6 @@ import io
 import pytest
 from django.test import Client
 from django.utils import timezone
-from helpers import PASSWORD
 from openpyxl import load_workbook
 
 from yangguang.publishing.models import Document
@@ -23,7 +22,7 @@ def test_register_lists_publications_and_exports_xlsx(staff_a, staff_b):
     assert rows[1][2] == Document.objects.get(pk=e2.document_id).index_number
 
     c = Client()
-    c.login(username=staff_a.clerk.username, password=PASSWORD)
+    c.force_login(staff_a.clerk)
     r = c.get("/workbench/register/", {"start": today.isoformat(), "end": today.isoformat(), "format": "xlsx"})
     assert r.status_code == 200
     ws = load_workbook(io.BytesIO(r.content)).active
@@ -35,6 +34,6 @@ def test_register_lists_publications_and_exports_xlsx(staff_a, staff_b):
 
 def test_register_rejects_inverted_period(staff_a):
     c = Client()
-    c.login(username=staff_a.clerk.username, password=PASSWORD)
+    c.force_login(staff_a.clerk)
     r = c.get("/workbench/register/", {"start": "2026-05-01", "end": "2026-01-01"})
     assert r.status_code == 200 and "起始日期不能晚于截止日期" in r.content.decode()

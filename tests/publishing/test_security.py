@@ -6,7 +6,6 @@ import uuid
 import pytest
 from django.test import Client
 from django.urls import reverse
-from helpers import PASSWORD
 
 from yangguang.publishing import services
 from yangguang.publishing.models import Document
@@ -16,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def login(user) -> Client:
     c = Client()
-    assert c.login(username=user.username, password=PASSWORD)
+    c.force_login(user)
     return c
 
 

@@ -1,7 +1,6 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
-from helpers import PASSWORD
 
 from yangguang.publishing.models import Document, Edition
 
@@ -10,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 def client_for(user) -> Client:
     c = Client()
-    c.login(username=user.username, password=PASSWORD)
+    c.force_login(user)
     return c
 
 

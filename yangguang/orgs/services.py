@@ -70,9 +70,10 @@ def set_review_chain(org: Organization, roles: list[str], by) -> None:
 
 
 def create_user(
-    *, username: str, password: str, org: Organization | None, roles: Iterable[str], display_name: str = "",
+    *, username: str, password: str | None, org: Organization | None, roles: Iterable[str], display_name: str = "",
     by=None, is_superuser: bool = False,
 ) -> User:
+    """`password=None` leaves the account without a usable password until one is set."""
     roles = list(roles)
     bad = [r for r in roles if r not in Role.values]
     if bad:
