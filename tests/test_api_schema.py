@@ -14,3 +14,9 @@ def test_openapi_schema_lists_staff_endpoints():
 def test_healthz():
     r = Client().get("/healthz")
     assert r.status_code == 200 and r.json()["status"] == "ok"
+
+
+def test_static_assets_are_served(client):
+    for path in ("/static/css/site.css", "/static/js/htmx.min.js"):
+        r = client.get(path)
+        assert r.status_code == 200, path
