@@ -107,3 +107,12 @@ def test_withdrawn_and_in_review_documents_not_public(staff_a):
     assert "已发布的通知" not in column
     home = anon.get("/").content.decode()
     assert "已发布的通知" not in home
+
+
+def test_supervisor_lists_region_clerk_lists_own_org(staff_a, staff_b, supervisor):
+    a = staff_a.draft(title="教育局草稿")
+    b = staff_b.draft(title="民政局草稿")
+    sup_page = login(supervisor).get(reverse("workbench:documents")).content.decode()
+    assert a.title in sup_page and b.title in sup_page
+    clerk_page = login(staff_a.clerk).get(reverse("workbench:documents")).content.decode()
+    assert a.title in clerk_page and b.title not in clerk_page

@@ -16,8 +16,30 @@ from yangguang.publishing.services.content import stored_path
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
 
 
+KIND_ORDER = {"city": 0, "county": 1, "district": 1, "department": 2, "township": 3, "street": 3}
+
+
+def tree_order(orgs) -> list[Organization]:
+    """Depth-first, siblings by kind (governments before departments before townships) then name."""
+    orgs = list(orgs)
+    children: dict[int | None, list[Organization]] = {}
+    for o in orgs:
+        children.setdefault(o.parent_id, []).append(o)
+    out: list[Organization] = []
+
+    def walk(parent_id):
+        for o in sorted(children.get(parent_id, []), key=lambda o: (KIND_ORDER.get(o.kind, 9), o.name)):
+            out.append(o)
+            walk(o.id)
+
+    ids = {o.id for o in orgs}
+    for root_parent in {o.parent_id for o in orgs if o.parent_id not in ids}:
+        walk(root_parent)
+    return out
+
+
 def home(request):
-    orgs = Organization.objects.order_by("path")
+    orgs = tree_order(Organization.objects.all())
     latest = (
         Document.objects.public().select_related("org", "column", "live_edition").order_by("-first_published_at")[:20]
     )
@@ -39,7 +61,10 @@ def org_catalog(request, org_slug):
     for c in columns:
         if c.parent_id:
             children.setdefault(c.parent_id, []).append(c)
-    tree = [(c, counts.get(c.id, 0), [(ch, counts.get(ch.id, 0)) for ch in children.get(c.id, [])]) for c in roots]
+    tree = []
+    for c in roots:
+        kids = [(ch, counts.get(ch.id, 0)) for ch in children.get(c.id, [])]
+        tree.append((c, counts.get(c.id, 0) + sum(n for _, n in kids), kids))  # a parent counts its subtree
     return render(request, "portal/org.html", {"org": org, "tree": tree})
 
 
@@ -48,7 +73,7 @@ def column_list(request, org_slug, column_slug):
     column = get_object_or_404(Column, org=org, slug=column_slug)
     docs = (
         Document.objects.public().filter(column=column).select_related("live_edition")
-        .order_by("-first_published_at", "-id")
+        .order_by("-live_edition__published_date", "-first_published_at", "-id")
     )
     page = Paginator(docs, 20).get_page(request.GET.get("page"))
     return render(request, "portal/column.html", {"org": org, "column": column, "page": page})

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 from yangguang.core import audit
 from yangguang.core.errors import ServiceError
 from yangguang.orgs.roles import Role
+from yangguang.orgs.scoping import readable_org_ids_q
 
 from .. import services
 from ..forms import EditionForm, ReasonForm, RegisterFilterForm, UploadForm
@@ -282,7 +284,11 @@ def live_screen(request):
 def catalog(request):
     org = request.user.org
     columns = Column.objects.filter(org=org).order_by("position", "id") if org else Column.objects.none()
-    docs = Document.objects.filter(org=org).select_related("live_edition", "column").order_by("-created_at")[:200] if org else []
+    latest = Prefetch("editions", queryset=Edition.objects.only("id", "number", "title", "document_id").order_by("number"))
+    docs = (
+        Document.objects.filter(org=org).select_related("live_edition", "column").prefetch_related(latest)
+        .order_by("-created_at")[:200] if org else []
+    )
     counts = {}
     for d in Document.objects.public().filter(org=org).values_list("column_id", flat=True) if org else []:
         counts[d] = counts.get(d, 0) + 1
@@ -312,9 +318,12 @@ def register(request):
 
 @login_required
 def documents(request):
-    org = request.user.org
     state = request.GET.get("state", "")
-    qs = Edition.objects.filter(document__org=org).select_related("document", "document__column").order_by("-updated_at")
+    # Supervisors (政务公开办) read their whole region; everybody else their own org.
+    qs = (
+        Edition.objects.filter(readable_org_ids_q(request.user, "document__org"))
+        .select_related("document", "document__column", "document__org").order_by("-updated_at")
+    )
     if state in State.values:
         qs = qs.filter(state=state)
     return render(request, "workbench/documents.html", {"editions": qs[:300], "states": State.choices, "state": state})
