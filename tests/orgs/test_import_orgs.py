@@ -70,3 +70,9 @@ def test_missing_header_and_missing_file(tmp_path):
         call_command("import_orgs", write(tmp_path, "code,name\nx,y\n"))
     with pytest.raises(CommandError, match="找不到文件"):
         call_command("import_orgs", str(tmp_path / "nope.csv"))
+
+
+def test_reserved_slug_refused(tmp_path):
+    path = write(tmp_path, f"code,name,short_name,parent_code,kind,slug\n{CITY},明溪市人民政府,,,city,workbench\n")
+    with pytest.raises(CommandError, match="系统保留"):
+        call_command("import_orgs", path)

@@ -2,30 +2,31 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
     """One state change. Never updated or deleted; `hash` covers every other column
     and the previous row's hash, so any later edit breaks the chain at that row."""
 
-    created_at = models.DateTimeField("时间", db_index=True)
+    created_at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
-    actor_label = models.CharField("操作人名称", max_length=150, blank=True)
+    actor_label = models.CharField(_("操作人名称"), max_length=150, blank=True)
     # An integer, not a foreign key: core must not depend on the orgs app.
-    org_id = models.BigIntegerField("机构", null=True, blank=True, db_index=True)
-    action = models.CharField("动作", max_length=64, db_index=True)
-    object_type = models.CharField("对象类型", max_length=64)
-    object_id = models.CharField("对象编号", max_length=64)
-    data = models.JSONField("内容", default=dict, blank=True)
-    prev_hash = models.CharField("前一条哈希", max_length=64)
-    hash = models.CharField("哈希", max_length=64, unique=True)
+    org_id = models.BigIntegerField(_("机构"), null=True, blank=True, db_index=True)
+    action = models.CharField(_("动作"), max_length=64, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=64)
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    data = models.JSONField(_("内容"), default=dict, blank=True)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64)
+    hash = models.CharField(_("哈希"), max_length=64, unique=True)
 
     class Meta:
-        verbose_name = "审计日志"
-        verbose_name_plural = "审计日志"
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
         ordering = ["id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
@@ -40,7 +41,8 @@ class AuditHead(models.Model):
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
     class Meta:
-        verbose_name = "审计链头"
+        verbose_name = _("审计链头")
 
     def __str__(self) -> str:
         return self.last_hash
+from .models_calendar import CalendarDay, CalendarYear  # noqa: E402,F401

@@ -37,6 +37,10 @@ def create_organization(
     return org
 
 
+# First path segments the site itself uses; an org slug equal to one would shadow or be shadowed.
+RESERVED_SLUGS = frozenset({"admin", "api", "files", "healthz", "login", "logout", "static", "tools", "workbench"})
+
+
 def org_problems(*, code: str, name: str, kind: str, slug: str) -> list[str]:
     problems = []
     err = validate_code(code or "")
@@ -48,6 +52,8 @@ def org_problems(*, code: str, name: str, kind: str, slug: str) -> list[str]:
         problems.append(f"机构类型“{kind}”不正确，应为：{'、'.join(OrgKind.values)}")
     if not slug or slugify(slug) != slug:
         problems.append(f"网址标识“{slug}”只能包含小写字母、数字、连字符")
+    elif slug in RESERVED_SLUGS:
+        problems.append(f"网址标识“{slug}”为系统保留，请换一个")
     return problems
 
 
