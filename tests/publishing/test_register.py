@@ -37,3 +37,12 @@ def test_register_rejects_inverted_period(staff_a):
     c.force_login(staff_a.clerk)
     r = c.get("/workbench/register/", {"start": "2026-05-01", "end": "2026-01-01"})
     assert r.status_code == 200 and "起始日期不能晚于截止日期" in r.content.decode()
+
+
+def test_register_measures_article_26(staff_a):
+    today = timezone.localdate()
+    staff_a.publish(staff_a.draft(title="按时的通知", info_date=today))
+    staff_a.publish(staff_a.draft(title="没填日期的通知"))
+    rows = {r[3]: r[8] for r in register_rows(staff_a.org, today, today)}
+    assert rows["按时的通知"].startswith("按时")
+    assert rows["没填日期的通知"] == "未填信息形成日期"
