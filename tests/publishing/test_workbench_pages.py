@@ -61,3 +61,10 @@ def test_home_shows_queue_for_reviewer(staff_a):
     services.submit(staff_a.draft(title="待审的通知"), staff_a.clerk)
     assert "待审的通知" in client_for(staff_a.section_head).get("/workbench/").content.decode()
     assert "待审的通知" not in client_for(staff_a.secrecy).get("/workbench/").content.decode()
+
+
+def test_catalog_lists_columns_and_unpublished_documents(staff_a):
+    staff_a.draft(title="尚未发布的草稿")
+    staff_a.publish(staff_a.draft(title="已经发布的通知"))
+    page = client_for(staff_a.clerk).get(reverse("workbench:catalog")).content.decode()
+    assert "尚未发布的草稿" in page and "已经发布的通知" in page and "通知公告" in page

@@ -88,7 +88,7 @@ def load_demo(progress: Callable[[str], None] = lambda msg: None) -> Summary:
             path.unlink(missing_ok=True)
         raise
     accounts = [(u.username, u.display_name, u.org.name if u.org else "",
-                 "、".join(label for r, label in Role.choices if r in u.role_set())) for u in demo.users]
+                 "、".join(str(label) for r, label in Role.choices if r in u.role_set())) for u in demo.users]
     return Summary(accounts, len(demo.orgs), Document.objects.public().count())
 
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Column, Edition
 
@@ -6,12 +7,12 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class EditionForm(forms.ModelForm):
-    column = forms.ModelChoiceField(label="栏目", queryset=Column.objects.none(), empty_label="请选择栏目")
+    column = forms.ModelChoiceField(label=_("栏目"), queryset=Column.objects.none(), empty_label=_("请选择栏目"))
     scheduled_at = forms.DateTimeField(
-        label="定时发布时间", required=False,
+        label=_("定时发布时间"), required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        help_text="留空则审定后立即发布。",
+        help_text=_("留空则审定后立即发布。"),
     )
 
     class Meta:
@@ -26,12 +27,12 @@ class EditionForm(forms.ModelForm):
             "validity_date": DATE_INPUT,
             "body": forms.Textarea(attrs={"rows": 16}),
         }
-        error_messages = {"title": {"required": "标题不能为空。"}}
+        error_messages = {"title": {"required": _("标题不能为空。")}}
 
     def __init__(self, *args, org=None, number: int = 1, lock_column: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["column"].queryset = Column.objects.filter(org=org).order_by("position", "id")
-        self.fields["column"].error_messages = {"required": "请选择栏目。", "invalid_choice": "请选择本机构的栏目。"}
+        self.fields["column"].error_messages = {"required": _("请选择栏目。"), "invalid_choice": _("请选择本机构的栏目。")}
         self.fields["title"].widget.attrs.update({"autofocus": True, "maxlength": 300})
         if number == 1:
             del self.fields["change_kind"]
@@ -46,19 +47,19 @@ class EditionForm(forms.ModelForm):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="理由", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("理由"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="附件", error_messages={"required": "请选择要上传的文件。"})
+    file = forms.FileField(label=_("附件"), error_messages={"required": _("请选择要上传的文件。")})
 
 
 class RegisterFilterForm(forms.Form):
-    start = forms.DateField(label="起始日期", widget=DATE_INPUT)
-    end = forms.DateField(label="截止日期", widget=DATE_INPUT)
+    start = forms.DateField(label=_("起始日期"), widget=DATE_INPUT)
+    end = forms.DateField(label=_("截止日期"), widget=DATE_INPUT)
 
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError("起始日期不能晚于截止日期。")
+            raise forms.ValidationError(_("起始日期不能晚于截止日期。"))
         return data

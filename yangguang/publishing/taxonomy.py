@@ -1,6 +1,10 @@
 """Controlled vocabularies of the document metadata (spec/publishing.md)."""
 
+import functools
+
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 
 class Topic(models.TextChoices):
@@ -47,28 +51,28 @@ class Genre(models.TextChoices):
 
 
 class Validity(models.TextChoices):
-    VALID = "valid", "有效"
-    EXPIRED = "expired", "失效"
-    ABOLISHED = "abolished", "废止"
+    VALID = "valid", _("有效")
+    EXPIRED = "expired", _("失效")
+    ABOLISHED = "abolished", _("废止")
 
 
 class InterpretationForm(models.TextChoices):
-    TEXT = "text", "文字"
-    GRAPHIC = "graphic", "图解"
-    VIDEO = "video", "视频"
-    ANIMATION = "animation", "动漫"
-    LEADER = "leader", "负责人解读"
-    EXPERT = "expert", "专家解读"
-    PRESS = "press", "新闻发布会"
+    TEXT = "text", _("文字")
+    GRAPHIC = "graphic", _("图解")
+    VIDEO = "video", _("视频")
+    ANIMATION = "animation", _("动漫")
+    LEADER = "leader", _("负责人解读")
+    EXPERT = "expert", _("专家解读")
+    PRESS = "press", _("新闻发布会")
 
 
 class UpdateClass(models.TextChoices):
     """Column update classes of 国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》."""
 
-    NEWS = "news", "动态/要闻"
-    NOTICE = "notice", "通知公告/政策文件"
-    LONG = "long", "长期"
-    STATIC = "static", "静态"
+    NEWS = "news", _("动态/要闻")
+    NOTICE = "notice", _("通知公告/政策文件")
+    LONG = "long", _("长期")
+    STATIC = "static", _("静态")
 
 
 # Days without a new item after which a column of the class is stale (spec/publishing.md,
@@ -85,10 +89,15 @@ STALE_AFTER_DAYS = {
 PUBLISH_WITHIN_WORKING_DAYS = 20
 
 
+@functools.cache
+def _codes(choices: type[models.TextChoices], language: str | None) -> dict[str, str]:
+    """Code and label (in `language`; None: the Chinese source text) of each choice -> its code."""
+    with translation.override(language):
+        return {str(label): code for code, label in choices.choices} | {code: code for code in choices.values}
+
+
 def lookup(choices: type[models.TextChoices], value: str) -> str | None:
-    """Accept a code or its Chinese label (imports use either); None when unknown."""
+    """Accept a code or its Chinese label (imports use either; also the label in the active
+    language); None when unknown."""
     value = (value or "").strip()
-    for code, label in choices.choices:
-        if value in (code, label):
-            return code
-    return None
+    return _codes(choices, None).get(value) or _codes(choices, translation.get_language()).get(value)

@@ -6,34 +6,35 @@ checked by the services, which call this.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from yangguang.core.errors import IllegalTransition
 
 
 class State(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "待审"
-    RETURNED = "returned", "已退回"
-    APPROVED = "approved", "已审定"
-    SCHEDULED = "scheduled", "定时发布"
-    PUBLISHED = "published", "已发布"
-    SUPERSEDED = "superseded", "已被新版本替代"
-    WITHDRAWN = "withdrawn", "已撤回"
-    DISCARDED = "discarded", "已作废"
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已审定")
+    SCHEDULED = "scheduled", _("定时发布")
+    PUBLISHED = "published", _("已发布")
+    SUPERSEDED = "superseded", _("已被新版本替代")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    DISCARDED = "discarded", _("已作废")
 
 
 class Action(models.TextChoices):
-    SUBMIT = "submit", "送审"
-    APPROVE = "approve", "审核通过（转下一级）"
-    APPROVE_FINAL = "approve_final", "审定"
-    RETURN = "return", "退回"
-    SCHEDULE = "schedule", "定时发布"
-    UNSCHEDULE = "unschedule", "取消定时"
-    PUBLISH = "publish", "发布"
-    URGENT_PUBLISH = "urgent_publish", "紧急发布"
-    SUPERSEDE = "supersede", "被新版本替代"
-    WITHDRAW = "withdraw", "撤回"
-    DISCARD = "discard", "作废"
+    SUBMIT = "submit", _("送审")
+    APPROVE = "approve", _("审核通过（转下一级）")
+    APPROVE_FINAL = "approve_final", _("审定")
+    RETURN = "return", _("退回")
+    SCHEDULE = "schedule", _("定时发布")
+    UNSCHEDULE = "unschedule", _("取消定时")
+    PUBLISH = "publish", _("发布")
+    URGENT_PUBLISH = "urgent_publish", _("紧急发布")
+    SUPERSEDE = "supersede", _("被新版本替代")
+    WITHDRAW = "withdraw", _("撤回")
+    DISCARD = "discard", _("作废")
 
 
 S, A = State, Action

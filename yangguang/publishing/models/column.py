@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from ..taxonomy import STALE_AFTER_DAYS, UpdateClass
 
@@ -6,21 +7,21 @@ from ..taxonomy import STALE_AFTER_DAYS, UpdateClass
 class Column(models.Model):
     """栏目: one node of an organization's 公开目录."""
 
-    org = models.ForeignKey("orgs.Organization", verbose_name="机构", on_delete=models.CASCADE, related_name="columns")
+    org = models.ForeignKey("orgs.Organization", verbose_name=_("机构"), on_delete=models.CASCADE, related_name="columns")
     parent = models.ForeignKey(
-        "self", verbose_name="上级栏目", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+        "self", verbose_name=_("上级栏目"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
-    name = models.CharField("栏目名称", max_length=60)
-    slug = models.SlugField("网址标识", max_length=40)
-    update_class = models.CharField("更新类别", max_length=10, choices=UpdateClass.choices, default=UpdateClass.NOTICE)
+    name = models.CharField(_("栏目名称"), max_length=60)
+    slug = models.SlugField(_("网址标识"), max_length=40)
+    update_class = models.CharField(_("更新类别"), max_length=10, choices=UpdateClass.choices, default=UpdateClass.NOTICE)
     stale_after_days = models.PositiveIntegerField(
-        "更新期限（天）", null=True, blank=True, help_text="留空则按更新类别的默认期限（长期类默认1年）。"
+        _("更新期限（天）"), null=True, blank=True, help_text=_("留空则按更新类别的默认期限（长期类默认1年）。")
     )
-    position = models.PositiveIntegerField("排序", default=0)
+    position = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
-        verbose_name = "栏目"
-        verbose_name_plural = "栏目"
+        verbose_name = _("栏目")
+        verbose_name_plural = _("栏目")
         ordering = ["org", "position", "id"]
         constraints = [models.UniqueConstraint(fields=["org", "slug"], name="column_unique_slug_per_org")]
 

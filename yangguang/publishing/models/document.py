@@ -2,6 +2,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ..taxonomy import Genre, InterpretationForm, Topic, Validity
 from ..workflow import State
@@ -19,38 +21,38 @@ class Document(models.Model):
     The metadata lives on `Edition`; `live_edition` is the one the public sees.
     """
 
-    public_id = models.UUIDField("公开编号", default=uuid.uuid4, unique=True, editable=False)
-    org = models.ForeignKey("orgs.Organization", verbose_name="发布机构", on_delete=models.PROTECT, related_name="documents")
-    column = models.ForeignKey("publishing.Column", verbose_name="栏目", on_delete=models.PROTECT, related_name="documents")
-    index_number = models.CharField("索引号", max_length=40, unique=True, null=True, blank=True)
-    index_year = models.PositiveSmallIntegerField("索引号年份", null=True, blank=True)
-    index_serial = models.PositiveIntegerField("索引号流水号", null=True, blank=True)
+    public_id = models.UUIDField(_("公开编号"), default=uuid.uuid4, unique=True, editable=False)
+    org = models.ForeignKey("orgs.Organization", verbose_name=_("发布机构"), on_delete=models.PROTECT, related_name="documents")
+    column = models.ForeignKey("publishing.Column", verbose_name=_("栏目"), on_delete=models.PROTECT, related_name="documents")
+    index_number = models.CharField(_("索引号"), max_length=40, unique=True, null=True, blank=True)
+    index_year = models.PositiveSmallIntegerField(_("索引号年份"), null=True, blank=True)
+    index_serial = models.PositiveIntegerField(_("索引号流水号"), null=True, blank=True)
     live_edition = models.OneToOneField(
-        "publishing.Edition", verbose_name="现行版本", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "publishing.Edition", verbose_name=_("现行版本"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    first_published_at = models.DateTimeField("首次发布时间", null=True, blank=True, db_index=True)
-    last_published_at = models.DateTimeField("最近发布时间", null=True, blank=True, db_index=True)
-    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
-    withdrawal_explanation = models.TextField("撤回说明", blank=True)
-    removed_at = models.DateTimeField("下架时间", null=True, blank=True)
+    first_published_at = models.DateTimeField(_("首次发布时间"), null=True, blank=True, db_index=True)
+    last_published_at = models.DateTimeField(_("最近发布时间"), null=True, blank=True, db_index=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawal_explanation = models.TextField(_("撤回说明"), blank=True)
+    removed_at = models.DateTimeField(_("下架时间"), null=True, blank=True)
     interpretation_of = models.ForeignKey(
-        "self", verbose_name="解读的政策文件", null=True, blank=True, on_delete=models.SET_NULL,
+        "self", verbose_name=_("解读的政策文件"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="interpretations",
     )
     interpretation_form = models.CharField(
-        "解读形式", max_length=12, choices=InterpretationForm.choices, blank=True
+        _("解读形式"), max_length=12, choices=InterpretationForm.choices, blank=True
     )
-    retro_review_pending = models.BooleanField("待事后审核", default=False, db_index=True)
+    retro_review_pending = models.BooleanField(_("待事后审核"), default=False, db_index=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="起草人", null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("起草人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "政府信息"
-        verbose_name_plural = "政府信息"
+        verbose_name = _("政府信息")
+        verbose_name_plural = _("政府信息")
         indexes = [
             models.Index(fields=["column", "-first_published_at"]),
             models.Index(fields=["org", "-first_published_at"]),
@@ -60,7 +62,7 @@ class Document(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.index_number or f"未发布 #{self.pk}"
+        return self.index_number or gettext("未发布 #%(pk)s") % {"pk": self.pk}
 
     @property
     def is_public(self) -> bool:
@@ -75,54 +77,54 @@ class Edition(models.Model):
     """One version of a document's content and metadata, moving through the review workflow."""
 
     class ChangeKind(models.TextChoices):
-        MINOR = "minor", "小修改"
-        MAJOR = "major", "实质修改"
+        MINOR = "minor", _("小修改")
+        MAJOR = "major", _("实质修改")
 
-    document = models.ForeignKey(Document, verbose_name="政府信息", on_delete=models.CASCADE, related_name="editions")
-    number = models.PositiveIntegerField("版本号", default=1)
-    state = models.CharField("状态", max_length=12, choices=State.choices, default=State.DRAFT, db_index=True)
-    level = models.PositiveSmallIntegerField("当前审核级次", default=0)
+    document = models.ForeignKey(Document, verbose_name=_("政府信息"), on_delete=models.CASCADE, related_name="editions")
+    number = models.PositiveIntegerField(_("版本号"), default=1)
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.DRAFT, db_index=True)
+    level = models.PositiveSmallIntegerField(_("当前审核级次"), default=0)
     chain = models.CharField(
-        "审核流程", max_length=100, blank=True, help_text="送审时机构审核流程的快照，逗号分隔的角色。"
+        _("审核流程"), max_length=100, blank=True, help_text=_("送审时机构审核流程的快照，逗号分隔的角色。")
     )
-    title = models.CharField("标题", max_length=300)
-    doc_number = models.CharField("发文字号", max_length=100, blank=True)
-    written_date = models.DateField("成文日期", null=True, blank=True)
-    published_date = models.DateField("发布日期", null=True, blank=True)
-    topic = models.CharField("主题分类", max_length=2, choices=Topic.choices, default=Topic.GENERAL)
-    genre = models.CharField("体裁", max_length=16, choices=Genre.choices, default=Genre.OTHER_DOC)
-    keywords = models.CharField("主题词", max_length=200, blank=True)
-    validity = models.CharField("有效性", max_length=10, choices=Validity.choices, default=Validity.VALID)
-    validity_date = models.DateField("失效/废止日期", null=True, blank=True)
-    abolished_by = models.CharField("废止依据文件", max_length=200, blank=True)
-    body = models.TextField("正文", blank=True, help_text="经过清洗的HTML。")
-    body_text = models.TextField("正文纯文本", blank=True, editable=False)
+    title = models.CharField(_("标题"), max_length=300)
+    doc_number = models.CharField(_("发文字号"), max_length=100, blank=True)
+    written_date = models.DateField(_("成文日期"), null=True, blank=True)
+    published_date = models.DateField(_("发布日期"), null=True, blank=True)
+    topic = models.CharField(_("主题分类"), max_length=2, choices=Topic.choices, default=Topic.GENERAL)
+    genre = models.CharField(_("体裁"), max_length=16, choices=Genre.choices, default=Genre.OTHER_DOC)
+    keywords = models.CharField(_("主题词"), max_length=200, blank=True)
+    validity = models.CharField(_("有效性"), max_length=10, choices=Validity.choices, default=Validity.VALID)
+    validity_date = models.DateField(_("失效/废止日期"), null=True, blank=True)
+    abolished_by = models.CharField(_("废止依据文件"), max_length=200, blank=True)
+    body = models.TextField(_("正文"), blank=True, help_text=_("经过清洗的HTML。"))
+    body_text = models.TextField(_("正文纯文本"), blank=True, editable=False)
     info_date = models.DateField(
-        "信息形成或变更日期", null=True, blank=True,
-        help_text="条例第26条：自该日起20个工作日内公开。",
+        _("信息形成或变更日期"), null=True, blank=True,
+        help_text=_("条例第26条：自该日起20个工作日内公开。"),
     )
-    change_kind = models.CharField("修改类型", max_length=5, choices=ChangeKind.choices, blank=True)
-    change_note = models.CharField("修改说明", max_length=300, blank=True)
-    scheduled_at = models.DateTimeField("定时发布时间", null=True, blank=True, db_index=True)
-    urgent_reason = models.CharField("紧急发布理由", max_length=300, blank=True)
-    return_reason = models.TextField("退回理由", blank=True)
-    content_hash = models.CharField("内容哈希", max_length=64, blank=True)
+    change_kind = models.CharField(_("修改类型"), max_length=5, choices=ChangeKind.choices, blank=True)
+    change_note = models.CharField(_("修改说明"), max_length=300, blank=True)
+    scheduled_at = models.DateTimeField(_("定时发布时间"), null=True, blank=True, db_index=True)
+    urgent_reason = models.CharField(_("紧急发布理由"), max_length=300, blank=True)
+    return_reason = models.TextField(_("退回理由"), blank=True)
+    content_hash = models.CharField(_("内容哈希"), max_length=64, blank=True)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="拟稿人", null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("拟稿人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
-    submitted_at = models.DateTimeField("送审时间", null=True, blank=True, db_index=True)
-    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    submitted_at = models.DateTimeField(_("送审时间"), null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "版本"
-        verbose_name_plural = "版本"
+        verbose_name = _("版本")
+        verbose_name_plural = _("版本")
         ordering = ["document", "number"]
         constraints = [models.UniqueConstraint(fields=["document", "number"], name="edition_unique_number")]
 
     def __str__(self) -> str:
-        return f"{self.title}（第{self.number}版）"
+        return gettext("%(title)s（第%(number)s版）") % {"title": self.title, "number": self.number}
 
     @property
     def org(self):
@@ -132,13 +134,13 @@ class Edition(models.Model):
 class IndexCounter(models.Model):
     """The last 索引号 serial handed out per org and year; locked row by row on allocation."""
 
-    org = models.ForeignKey("orgs.Organization", verbose_name="机构", on_delete=models.CASCADE)
-    year = models.PositiveSmallIntegerField("年份")
-    last_serial = models.PositiveIntegerField("已用流水号", default=0)
+    org = models.ForeignKey("orgs.Organization", verbose_name=_("机构"), on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    last_serial = models.PositiveIntegerField(_("已用流水号"), default=0)
 
     class Meta:
-        verbose_name = "索引号计数器"
-        verbose_name_plural = "索引号计数器"
+        verbose_name = _("索引号计数器")
+        verbose_name_plural = _("索引号计数器")
         constraints = [models.UniqueConstraint(fields=["org", "year"], name="index_counter_unique")]
 
     def __str__(self) -> str:

@@ -285,10 +285,13 @@ def catalog(request):
     org = request.user.org
     columns = Column.objects.filter(org=org).order_by("position", "id") if org else Column.objects.none()
     latest = Prefetch("editions", queryset=Edition.objects.only("id", "number", "title", "document_id").order_by("number"))
-    docs = (
+    docs = list(
         Document.objects.filter(org=org).select_related("live_edition", "column").prefetch_related(latest)
         .order_by("-created_at")[:200] if org else []
     )
+    for d in docs:
+        editions = list(d.editions.all())  # prefetched, ordered by number
+        d.latest_edition = editions[-1] if editions else None
     counts = {}
     for d in Document.objects.public().filter(org=org).values_list("column_id", flat=True) if org else []:
         counts[d] = counts.get(d, 0) + 1
