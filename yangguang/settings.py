@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "yangguang.core",
     "yangguang.orgs",
     "yangguang.publishing",
+    "yangguang.disclosure",
     "yangguang.portal",
     "yangguang.api",
 ]

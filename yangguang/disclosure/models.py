@@ -1,0 +1,114 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .workflow import State
+
+# Tracking codes: 16 characters from a 31-letter alphabet without look-alikes ≈ 79 bits —
+# unguessable; the status page additionally asks for the phone or e-mail given.
+TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(16))
+
+
+class Application(models.Model):
+    """一件政府信息公开申请 (条例第29条)."""
+
+    org = models.ForeignKey("orgs.Organization", verbose_name=_("受理机关"), on_delete=models.PROTECT,
+                            related_name="applications")
+    number = models.CharField(_("申请编号"), max_length=40)
+    tracking_code = models.CharField(_("查询码"), max_length=16, unique=True, default=new_tracking_code,
+                                     editable=False)
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.RECEIVED,
+                             db_index=True)
+    # 条例第29条第二款第（一）项: 申请人的姓名或者名称、身份证明、联系方式
+    applicant_type = models.CharField(_("申请人类型"), max_length=12)
+    applicant_name = models.CharField(_("申请人姓名或名称"), max_length=200)
+    id_number = models.CharField(_("身份证明号码"), max_length=40, blank=True,
+                                 help_text=_("居民身份证号或统一社会信用代码；只对承办人显示完整号码，查看留痕。"))
+    contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("电子邮箱"), blank=True)
+    address = models.CharField(_("通信地址"), max_length=300, blank=True)
+    # 第（二）项: 申请公开的政府信息的名称、文号或者便于行政机关查询的其他特征性描述
+    description = models.TextField(_("所需信息的名称或描述"))
+    doc_reference = models.CharField(_("文号"), max_length=200, blank=True)
+    # 第（三）项: 形式要求，包括获取信息的方式、途径
+    delivery_form = models.CharField(_("信息形式"), max_length=40, blank=True)
+    delivery_route = models.CharField(_("获取途径"), max_length=40, blank=True)
+    channel = models.CharField(_("申请渠道"), max_length=20)
+    received_date = models.DateField(_("收到申请之日"), help_text=_("条例第31条"))
+    assigned_org = models.ForeignKey("orgs.Organization", verbose_name=_("承办机构"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="assigned_applications")
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    reply_type = models.CharField(_("答复类型"), max_length=16, blank=True)
+    outcome = models.CharField(_("办理结果"), max_length=4, blank=True, help_text=_("年报表三的结果代码。"))
+    closed_date = models.DateField(_("办结日期"), null=True, blank=True, db_index=True)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("政府信息公开申请")
+        verbose_name_plural = _("政府信息公开申请")
+        ordering = ["-received_date", "-id"]
+        constraints = [models.UniqueConstraint(fields=["org", "number"], name="application_unique_number")]
+        indexes = [models.Index(fields=["org", "state"]), models.Index(fields=["assigned_org", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.applicant_name}"
+
+
+class ClockEvent(models.Model):
+    """A dated event that moves the statutory clock: each with its legal basis."""
+
+    class Kind(models.TextChoices):
+        CORRECTION_REQUESTED = "correction_requested", _("告知补正")
+        CORRECTION_RECEIVED = "correction_received", _("收到补正")
+        CONSULTATION = "consultation", _("征求第三方意见（不计入期限）")
+        EXTENSION = "extension", _("延期答复")
+        FEE = "fee", _("收费通知至缴费（不计入期限）")
+        ART35_DATE = "art35_date", _("第35条另行确定的答复期限")
+
+    application = models.ForeignKey(Application, verbose_name=_("申请"), on_delete=models.CASCADE,
+                                    related_name="clock_events")
+    kind = models.CharField(_("类型"), max_length=24, choices=Kind.choices)
+    start = models.DateField(_("日期"))
+    end = models.DateField(_("结束日期"), null=True, blank=True, help_text=_("暂停类事件：结束之日；未结束为空。"))
+    days = models.PositiveSmallIntegerField(_("工作日数"), null=True, blank=True)
+    basis = models.CharField(_("法律依据"), max_length=100)
+    reason = models.TextField(_("理由"), blank=True)
+    party = models.CharField(_("第三方"), max_length=200, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("批准人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("期限事件")
+        verbose_name_plural = _("期限事件")
+        ordering = ["application", "start", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.start}"
+
+
+class ApplicationCounter(models.Model):
+    """The last application serial per receiving org and year (申请编号)."""
+
+    org = models.ForeignKey("orgs.Organization", verbose_name=_("机构"), on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    last_serial = models.PositiveIntegerField(_("已用流水号"), default=0)
+
+    class Meta:
+        verbose_name = _("申请编号计数器")
+        verbose_name_plural = _("申请编号计数器")
+        constraints = [models.UniqueConstraint(fields=["org", "year"], name="application_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.org_id}/{self.year}: {self.last_serial}"

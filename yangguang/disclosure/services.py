@@ -1,0 +1,275 @@
+"""Business actions of 依申请公开. Each checks permission, changes state in one transaction
+and writes one audit event; the due date is never stored (see clock.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from yangguang.core import audit
+from yangguang.core.errors import IllegalTransition, InvalidInput, NotAllowed
+from yangguang.core.workdays import Calendar
+from yangguang.orgs.roles import Role
+
+from . import clock, law
+from .models import Application, ApplicationCounter, ClockEvent
+from .workflow import TRANSITIONS, Action, State, next_state
+
+REQUIRED = {
+    "applicant_type": "申请人类型", "applicant_name": "申请人姓名或名称", "description": "所需信息的名称或描述",
+    "channel": "申请渠道", "received_date": "收到申请之日",
+}
+
+
+def _check_date(value, label: str, errors: list[str], *, not_before: date | None = None) -> None:
+    if value is None:
+        return
+    if not isinstance(value, date):
+        errors.append(f"{label}不是有效日期。")
+    elif value > timezone.localdate():
+        errors.append(f"{label}不能晚于今天。")
+    elif not_before and value < not_before:
+        errors.append(f"{label}不能早于{not_before:%Y-%m-%d}。")
+
+
+def _office(user, app: Application) -> bool:
+    """The receiving org's 政务公开办 / 承办人, or a 承办人 of the department it is assigned to."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.org_id == app.org_id and (user.has_role(Role.SUPERVISOR) or user.has_role(Role.HANDLER)):
+        return True
+    return app.assigned_org_id is not None and user.org_id == app.assigned_org_id and user.has_role(Role.HANDLER)
+
+
+def _require(user, app: Application) -> None:
+    if not _office(user, app):
+        raise NotAllowed("您不是该申请的受理或承办人员。")
+
+
+def _move(app: Application, action: str) -> tuple[str, str]:
+    old = app.state
+    app.state = next_state(old, action)
+    return old, app.state
+
+
+def _lock(app: Application) -> Application:
+    return Application.objects.select_for_update().get(pk=app.pk)
+
+
+def _next_number(org, year: int) -> str:
+    with transaction.atomic():
+        counter = ApplicationCounter.objects.select_for_update().filter(org=org, year=year).first()
+        if counter is None:
+            try:
+                with transaction.atomic():
+                    ApplicationCounter.objects.create(org=org, year=year)
+            except IntegrityError:
+                pass
+            counter = ApplicationCounter.objects.select_for_update().get(org=org, year=year)
+        counter.last_serial += 1
+        counter.save(update_fields=["last_serial"])
+    return f"{year}-{counter.last_serial:05d}"
+
+
+def register(org, data: dict, by=None) -> Application:
+    """An application received online (by=None: the public form) or registered by staff."""
+    errors = [f"{label}不能为空。" for key, label in REQUIRED.items() if not data.get(key)]
+    if data.get("applicant_type") and data["applicant_type"] not in law.ApplicantType.values:
+        errors.append("申请人类型不正确。")
+    if data.get("channel") and data["channel"] not in law.Channel.values:
+        errors.append("申请渠道不正确。")
+    _check_date(data.get("received_date"), "收到申请之日", errors)
+    if not (data.get("contact_phone") or data.get("contact_email") or data.get("address")):
+        errors.append("请至少填写一种联系方式（条例第29条）。")
+    if by is not None and not (by.org_id == org.id and (by.has_role(Role.SUPERVISOR) or by.has_role(Role.HANDLER))):
+        raise NotAllowed("只有本机关政务公开办或承办人可以登记申请。")
+    if errors:
+        raise InvalidInput("申请信息有误：", details=errors)
+    fields = {k: v for k, v in data.items() if k in {f.name for f in Application._meta.fields}}
+    with transaction.atomic():
+        app = Application(org=org, registered_by=by, **fields)
+        app.number = _next_number(org, data["received_date"].year)
+        app.save()
+        audit.record("application.register", app, actor=by, org_id=org.id, data={
+            "number": app.number, "channel": app.channel, "received_date": app.received_date,
+        })
+    return app
+
+
+def _event(app, kind, start, *, by, basis, **extra) -> ClockEvent:
+    return ClockEvent.objects.create(application=app, kind=kind, start=start, basis=basis, actor=by, **extra)
+
+
+def request_correction(app: Application, by, *, on: date, until: date, items: str) -> Application:
+    """补正告知: once, within 7 working days of receipt (条例第30条)."""
+    _require(by, app)
+    errors: list[str] = []
+    _check_date(on, "告知日期", errors, not_before=app.received_date)
+    if not items.strip():
+        errors.append("须写明需要补正的事项。")
+    if until <= on:
+        errors.append("补正期限须晚于告知日期。")
+    if app.clock_events.filter(kind=ClockEvent.Kind.CORRECTION_REQUESTED).exists():
+        errors.append("补正只能告知一次（条例第30条）。")
+    if errors:
+        raise InvalidInput("不能告知补正：", details=errors)
+    with transaction.atomic():
+        app = _lock(app)
+        old, new = _move(app, Action.REQUEST_CORRECTION)
+        app.save(update_fields=["state"])
+        _event(app, ClockEvent.Kind.CORRECTION_REQUESTED, on, end=until, by=by, basis="条例第30条", reason=items)
+        late = Calendar.from_db().count_working_days(app.received_date, on) > law.CORRECTION_NOTICE_DAYS
+        audit.record("application.request_correction", app, actor=by, org_id=app.org_id, data={
+            "from": old, "to": new, "on": on, "until": until, "late_notice": late,
+        })
+    return app
+
+
+def receive_correction(app: Application, by, *, on: date) -> Application:
+    _require(by, app)
+    errors: list[str] = []
+    _check_date(on, "收到补正日期", errors, not_before=app.received_date)
+    if errors:
+        raise InvalidInput("收到补正的日期有误：", details=errors)
+    with transaction.atomic():
+        app = _lock(app)
+        old, new = _move(app, Action.RECEIVE_CORRECTION)
+        app.save(update_fields=["state"])
+        _event(app, ClockEvent.Kind.CORRECTION_RECEIVED, on, by=by, basis="条例第30条")
+        audit.record("application.receive_correction", app, actor=by, org_id=app.org_id,
+                     data={"from": old, "to": new, "on": on})
+    return app
+
+
+def accept(app: Application, by) -> Application:
+    return _simple(app, by, Action.ACCEPT, "application.accept")
+
+
+def _simple(app, by, action, audit_action, **data):
+    _require(by, app)
+    with transaction.atomic():
+        app = _lock(app)
+        old, new = _move(app, action)
+        app.save(update_fields=["state"])
+        audit.record(audit_action, app, actor=by, org_id=app.org_id, data={"from": old, "to": new, **data})
+    return app
+
+
+def assign(app: Application, by, department, handler=None) -> Application:
+    """分办 to a handling department (the receiving org itself or one within its region)."""
+    if not (by.org_id == app.org_id and by.has_role(Role.SUPERVISOR)):
+        raise NotAllowed("只有受理机关的政务公开办可以分办申请。")
+    if not department.path.startswith(app.org.path):
+        raise InvalidInput("只能分办给本机关或其下属机构。")
+    if handler is not None and (handler.org_id != department.id or not handler.has_role(Role.HANDLER)):
+        raise InvalidInput("指定的承办人不属于该承办机构。")
+    with transaction.atomic():
+        app = _lock(app)
+        old, new = _move(app, Action.ASSIGN)
+        app.assigned_org, app.handler = department, handler
+        app.save(update_fields=["state", "assigned_org", "handler"])
+        audit.record("application.assign", app, actor=by, org_id=app.org_id, data={
+            "from": old, "to": new, "department": department.id, "handler": handler.pk if handler else None,
+        })
+    return app
+
+
+def start_consultation(app: Application, by, *, on: date, party: str) -> Application:
+    _require(by, app)
+    if not party.strip():
+        raise InvalidInput("须写明征求意见的第三方。")
+    with transaction.atomic():
+        app = _lock(app)
+        old, new = _move(app, Action.START_CONSULTATION)
+        app.save(update_fields=["state"])
+        _event(app, ClockEvent.Kind.CONSULTATION, on, by=by, basis="条例第32条、第33条第三款", party=party)
+        audit.record("application.start_consultation", app, actor=by, org_id=app.org_id,
+                     data={"from": old, "to": new, "on": on, "party": party})
+    return app
+
+
+def end_consultation(app: Application, by, *, on: date) -> Application:
+    _require(by, app)
+    with transaction.atomic():
+        app = _lock(app)
+        event = app.clock_events.filter(kind=ClockEvent.Kind.CONSULTATION, end__isnull=True).first()
+        if event is None or on < event.start:
+            raise InvalidInput("结束日期不能早于发出征求意见之日。")
+        old, new = _move(app, Action.END_CONSULTATION)
+        app.save(update_fields=["state"])
+        event.end = on
+        event.save(update_fields=["end"])
+        audit.record("application.end_consultation", app, actor=by, org_id=app.org_id,
+                     data={"from": old, "to": new, "on": on})
+    return app
+
+
+def approve_extension(app: Application, approver, *, days: int, reason: str, on: date) -> Application:
+    """延期: approved by the head of the disclosure office, at most 20 working days in total (第33条)."""
+    if not (approver.org_id == app.org_id and (approver.has_role(Role.SUPERVISOR) or approver.has_role(Role.PRINCIPAL))):
+        raise NotAllowed("延期答复须经受理机关政务公开工作机构负责人同意（条例第33条）。")
+    used = sum(app.clock_events.filter(kind=ClockEvent.Kind.EXTENSION).values_list("days", flat=True))
+    if days < 1 or used + days > clock.EXTENSION_MAX_DAYS:
+        raise InvalidInput(f"延长答复期限最长不得超过{clock.EXTENSION_MAX_DAYS}个工作日（条例第33条），已延长{used}个工作日。")
+    if not reason.strip():
+        raise InvalidInput("延期须写明理由。")
+    with transaction.atomic():
+        app = _lock(app)
+        if (app.state, Action.EXTEND) not in TRANSITIONS:
+            raise IllegalTransition(f"处于“{State(app.state).label}”状态的申请不能延期。")
+        _event(app, ClockEvent.Kind.EXTENSION, on, by=approver, approved_by=approver, days=days,
+               basis="条例第33条第二款", reason=reason)
+        audit.record("application.extend", app, actor=approver, org_id=app.org_id,
+                     data={"days": days, "total": used + days, "reason": reason, "on": on})
+    return app
+
+
+def reply(app: Application, by, *, reply_type: str, outcome: str, on: date) -> Application:
+    """答复办结 with a reply type and the consistent annual-report outcome."""
+    _require(by, app)
+    problem = law.check_pair(reply_type, outcome)
+    if problem:
+        raise InvalidInput(problem)
+    errors: list[str] = []
+    _check_date(on, "答复日期", errors, not_before=app.received_date)
+    if errors:
+        raise InvalidInput("答复日期有误：", details=errors)
+    return _close(app, by, Action.REPLY, outcome, on, reply_type=reply_type)
+
+
+def close_by_process(app: Application, by, *, outcome: str, on: date) -> Application:
+    """逾期不补正 (6.1) / 逾期未缴费 (6.2): 视为放弃申请."""
+    _require(by, app)
+    if outcome not in ("6.1", "6.2"):
+        raise InvalidInput("程序性办结的结果只能是“逾期不补正”或“逾期未缴费”。")
+    return _close(app, by, Action.CLOSE_BY_PROCESS, outcome, on)
+
+
+def withdraw(app: Application, by=None, *, on: date) -> Application:
+    """The applicant withdraws (online with tracking code, or registered by staff): 其他处理 (6.3)."""
+    if by is not None:
+        _require(by, app)
+    return _close(app, by, Action.WITHDRAW, "6.3", on)
+
+
+def _close(app, by, action, outcome, on, reply_type=""):
+    if not law.is_valid_outcome(outcome):
+        raise InvalidInput(f"办理结果代码“{outcome}”不正确。")
+    with transaction.atomic():
+        app = _lock(app)
+        old, new = _move(app, action)
+        app.outcome, app.reply_type, app.closed_date = outcome, reply_type, on
+        app.save(update_fields=["state", "outcome", "reply_type", "closed_date"])
+        audit.record(f"application.{action}", app, actor=by, org_id=app.org_id, data={
+            "from": old, "to": new, "outcome": outcome, "reply_type": reply_type, "on": on,
+        })
+    return app
+
+
+def clock_of(app: Application, calendar: Calendar | None = None, today: date | None = None,
+             fee_pause: bool = True) -> clock.Clock:
+    events = [clock.Event(e.kind, e.start, e.end, e.days) for e in app.clock_events.all()]
+    return clock.compute(app.received_date, events, calendar or Calendar.from_db(),
+                         today or timezone.localdate(), fee_pause=fee_pause)
