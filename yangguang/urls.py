@@ -14,6 +14,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("workbench/applications/", include("yangguang.disclosure.urls_staff")),
     path("workbench/", include("yangguang.publishing.urls")),
+    path("apply/", include("yangguang.disclosure.urls_public")),
     path("", include("yangguang.portal.urls")),
 ]

@@ -38,7 +38,9 @@ def create_organization(
 
 
 # First path segments the site itself uses; an org slug equal to one would shadow or be shadowed.
-RESERVED_SLUGS = frozenset({"admin", "api", "files", "healthz", "login", "logout", "static", "tools", "workbench"})
+RESERVED_SLUGS = frozenset({
+    "admin", "api", "apply", "files", "healthz", "login", "logout", "static", "tools", "workbench",
+})
 
 
 def org_problems(*, code: str, name: str, kind: str, slug: str) -> list[str]:
