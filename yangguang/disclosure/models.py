@@ -48,6 +48,10 @@ class Application(models.Model):
     reply_type = models.CharField(_("答复类型"), max_length=16, blank=True)
     outcome = models.CharField(_("办理结果"), max_length=4, blank=True, help_text=_("年报表三的结果代码。"))
     closed_date = models.DateField(_("办结日期"), null=True, blank=True, db_index=True)
+    fee_method = models.CharField(_("收费方式"), max_length=16, blank=True)
+    fee_amount = models.DecimalField(_("信息处理费（元）"), max_digits=10, decimal_places=2, null=True, blank=True)
+    fee_pages = models.PositiveIntegerField(_("计费页数"), null=True, blank=True)
+    fee_paid_date = models.DateField(_("缴费日期"), null=True, blank=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)

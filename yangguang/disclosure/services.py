@@ -240,10 +240,11 @@ def reply(app: Application, by, *, reply_type: str, outcome: str, on: date) -> A
 
 
 def close_by_process(app: Application, by, *, outcome: str, on: date) -> Application:
-    """逾期不补正 (6.1) / 逾期未缴费 (6.2): 视为放弃申请."""
+    """Closure by what happened: 逾期不补正 (6.1), 逾期未缴费 (6.2), 补正后仍不明确 (4.3), 其他 (6.3)."""
     _require(by, app)
-    if outcome not in ("6.1", "6.2"):
-        raise InvalidInput("程序性办结的结果只能是“逾期不补正”或“逾期未缴费”。")
+    problem = law.check_pair(law.BY_PROCESS, outcome)
+    if problem:
+        raise InvalidInput(problem)
     return _close(app, by, Action.CLOSE_BY_PROCESS, outcome, on)
 
 
