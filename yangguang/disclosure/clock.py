@@ -98,16 +98,18 @@ def compute(received: date, events: Iterable[Event], calendar: Calendar, today: 
             continue
         if e.start > due:
             continue  # a pause that begins after the deadline cannot revive it
+        state = ""
         if e.end is not None:
             end = e.end
         elif e.kind == CONSULTATION:
             limit = calendar.add_working_days(e.start, THIRD_PARTY_DAYS)
             provisional |= limit.provisional
-            end = limit.date if limit.date <= today else today
-            paused_now = paused_now or limit.date > today
+            if limit.date <= today:
+                end, state = limit.date, f"（未答复，{THIRD_PARTY_DAYS}个工作日期满）"
+            else:
+                end, state, paused_now = today, "（进行中，计至今日）", True
         else:
-            end = today
-            paused_now = True
+            end, state, paused_now = today, "（进行中，计至今日）", True
         days = calendar.count_working_days(e.start, end)
         if days:
             moved = calendar.add_working_days(due, days)
@@ -115,7 +117,6 @@ def compute(received: date, events: Iterable[Event], calendar: Calendar, today: 
             due = moved.date
         paused_total += days
         what = "征求第三方意见（条例第32条、第33条第三款）" if e.kind == CONSULTATION else "收费通知至缴费（国办函〔2020〕109号）"
-        state = "" if e.end else "（进行中，计至今日）"
         lines.append(f"{_fmt(e.start)} 至 {_fmt(end)}{state} {what}：{days}个工作日不计入 → {_fmt(due)}")
     for e in events:
         if e.kind == EXTENSION and e.days:

@@ -1,6 +1,15 @@
 """Staff pages for handling applications (工作台 › 依申请公开)."""
 
+from django.urls import path
+
+from . import views_staff as v
 
 app_name = "applications"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", v.application_list, name="list"),
+    path("register/", v.register, name="register"),
+    path("<int:pk>/", v.detail, name="detail"),
+    path("<int:pk>/id/", v.reveal_id, name="reveal_id"),
+    path("<int:pk>/act/<slug:action>/", v.act, name="act"),
+]

@@ -1,0 +1,194 @@
+"""工作台 › 依申请公开: the list with traffic lights, registering letters, the application page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from yangguang.core import audit
+from yangguang.core.errors import ServiceError
+from yangguang.core.screening import mask_id_card, mask_name
+from yangguang.core.workdays import Calendar
+from yangguang.orgs.models import Organization, User
+from yangguang.orgs.roles import Role
+from yangguang.orgs.scoping import can_read_org
+
+from . import law, services, services_fees
+from .forms_staff import RegisterForm
+from .models import Application
+from .workflow import TRANSITIONS, Action, State
+
+LIGHT_LABELS = {"green": "正常", "yellow": "临近期限", "red": "今日到期", "overdue": "已超期", "paused": "暂停计时"}
+
+
+def visible(user):
+    q = Q(assigned_org_id=user.org_id) | Q(org_id=user.org_id)
+    if user.has_role(Role.SUPERVISOR) and user.org is not None:
+        q |= Q(org__path__startswith=user.org.path)
+    return Application.objects.filter(q)
+
+
+def _app_for(request, pk: int) -> Application:
+    app = get_object_or_404(Application.objects.select_related("org", "assigned_org", "handler"), pk=pk)
+    if not (can_read_org(request.user, app.org) or app.assigned_org_id == request.user.org_id):
+        raise Http404
+    return app
+
+
+@login_required
+def application_list(request):
+    today = timezone.localdate()
+    calendar = Calendar.from_db()
+    show = request.GET.get("show", "open")
+    qs = visible(request.user).select_related("org", "assigned_org").prefetch_related("clock_events")
+    qs = qs.exclude(state=State.CLOSED) if show == "open" else qs.filter(state=State.CLOSED)
+    rows = []
+    for app in qs.order_by("received_date", "id")[:500]:
+        clock = services.clock_of(app, calendar, today) if app.state != State.CLOSED else None
+        light = clock.light(calendar, today) if clock else ""
+        rows.append({"app": app, "clock": clock, "light": light, "light_label": LIGHT_LABELS.get(light, ""),
+                     "name": mask_name(app.applicant_name)})
+    order = {"overdue": 0, "red": 1, "yellow": 2, "green": 3, "paused": 4, "": 5}
+    rows.sort(key=lambda r: (order[r["light"]], r["clock"].due if r["clock"] and r["clock"].due else date.max))
+    can_register = request.user.has_role(Role.SUPERVISOR) or request.user.has_role(Role.HANDLER)
+    return render(request, "applications/list.html", {"rows": rows, "show": show, "can_register": can_register})
+
+
+@login_required
+def register(request):
+    user = request.user
+    if not (user.has_role(Role.SUPERVISOR) or user.has_role(Role.HANDLER)) or user.org is None:
+        messages.error(request, "只有政务公开办或承办人可以登记申请。")
+        return redirect("applications:list")
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            app = services.register(user.org, form.cleaned_data, by=user)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+            for d in exc.details:
+                form.add_error(None, d)
+        else:
+            messages.success(request, f"已登记，申请编号{app.number}。")
+            return redirect("applications:detail", pk=app.pk)
+    return render(request, "applications/register.html", {"form": form})
+
+
+def _allowed(app: Application, action: str) -> bool:
+    return (app.state, action) in TRANSITIONS
+
+
+@login_required
+def detail(request, pk):
+    app = _app_for(request, pk)
+    office = services._office(request.user, app)
+    calendar = Calendar.from_db()
+    today = timezone.localdate()
+    clock = services.clock_of(app, calendar, today)
+    departments = Organization.objects.filter(path__startswith=app.org.path).order_by("path")
+    handlers = User.objects.filter(org__path__startswith=app.org.path, role_grants__role=Role.HANDLER).select_related("org")
+    return render(request, "applications/detail.html", {
+        "app": app, "office": office, "clock": clock, "today": today,
+        "light": clock.light(calendar, today) if app.state != State.CLOSED else "",
+        "name": app.applicant_name if office else mask_name(app.applicant_name),
+        "id_masked": mask_id_card(app.id_number) if app.id_number else "",
+        "outcome_label": law.outcome_label(app.outcome) if app.outcome else "",
+        "reply_label": law.ReplyType(app.reply_type).label if app.reply_type in law.ReplyType.values else app.reply_type,
+        "events": app.clock_events.select_related("actor", "approved_by"),
+        "history": audit.history("disclosure.application", app.pk),
+        "can": {a: office and _allowed(app, a) for a in Action.values},
+        "is_office_head": request.user.org_id == app.org_id and (
+            request.user.has_role(Role.SUPERVISOR) or request.user.has_role(Role.PRINCIPAL)),
+        "departments": departments, "handlers": handlers,
+        "reply_types": law.ReplyType.choices, "outcomes": law.Outcome.choices,
+        "process_outcomes": [(c, law.outcome_label(c)) for c in law.PROCESS_OUTCOMES if c != "6.3"],
+        "fee_methods": law_fee_methods(),
+        "channel_label": law.Channel(app.channel).label if app.channel in law.Channel.values else app.channel,
+        "type_label": law.ApplicantType(app.applicant_type).label
+        if app.applicant_type in law.ApplicantType.values else app.applicant_type,
+    })
+
+
+def law_fee_methods():
+    from .fees import FeeMethod
+
+    return FeeMethod.choices
+
+
+@login_required
+@require_POST
+def reveal_id(request, pk):
+    """The full ID number, for the people handling the case only; every look is in the audit log."""
+    app = _app_for(request, pk)
+    if not services._office(request.user, app):
+        raise Http404
+    with transaction.atomic():
+        audit.record("application.view_id", app, actor=request.user, org_id=app.org_id, data={"field": "id_number"})
+    return render(request, "applications/_id.html", {"app": app})
+
+
+def _date(request, name: str = "on") -> date | None:
+    try:
+        return date.fromisoformat(request.POST.get(name, ""))
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
+def act(request, pk, action):
+    app = _app_for(request, pk)
+    user, post = request.user, request.POST
+    on = _date(request) or timezone.localdate()
+    try:
+        if action == "request_correction":
+            until = _date(request, "until")
+            if until is None:
+                raise ServiceError("请填写补正期限。")
+            services.request_correction(app, user, on=on, until=until, items=post.get("items", ""))
+        elif action == "receive_correction":
+            services.receive_correction(app, user, on=on)
+        elif action == "accept":
+            services.accept(app, user)
+        elif action == "assign":
+            dept = Organization.objects.filter(pk=post.get("department")).first()
+            handler = User.objects.filter(pk=post.get("handler")).first() if post.get("handler") else None
+            if dept is None:
+                raise ServiceError("请选择承办机构。")
+            services.assign(app, user, dept, handler)
+        elif action == "start_consultation":
+            services.start_consultation(app, user, on=on, party=post.get("party", ""))
+        elif action == "end_consultation":
+            services.end_consultation(app, user, on=on)
+        elif action == "extend":
+            services.approve_extension(app, user, days=int(post.get("days") or 0), reason=post.get("reason", ""), on=on)
+        elif action == "fee_notice":
+            pages = int(post["pages"]) if post.get("pages", "").isdigit() else None
+            services_fees.issue_fee_notice(app, user, method=post.get("method", ""), pages=pages, on=on)
+        elif action == "fee_paid":
+            services_fees.record_payment(app, user, on=on)
+        elif action == "reply":
+            services.reply(app, user, reply_type=post.get("reply_type", ""), outcome=post.get("outcome", ""), on=on)
+        elif action == "close_by_process":
+            services.close_by_process(app, user, outcome=post.get("outcome", ""), on=on)
+        elif action == "withdraw":
+            services.withdraw(app, user, on=on)
+        else:
+            raise Http404
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        for d in exc.details:
+            messages.error(request, d)
+    except ValueError:
+        messages.error(request, "输入的数字格式不正确。")
+    else:
+        messages.success(request, "已办理。")
+    return redirect("applications:detail", pk=app.pk)
