@@ -116,3 +116,38 @@ class ApplicationCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_id}/{self.year}: {self.last_serial}"
+
+
+class Letter(models.Model):
+    """An issued letter (文书). Immutable once issued: a correction is a new letter."""
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", _("申请登记回执")
+        CORRECTION = "correction", _("补正告知书")
+        EXTENSION = "extension", _("延期答复告知书")
+        CONSULTATION = "consultation", _("征求第三方意见书")
+        FEE = "fee", _("收费通知书")
+        REPLY = "reply", _("政府信息公开申请答复书")
+        REFUSE_TO_HANDLE = "refuse_to_handle", _("不予处理告知书")
+
+    application = models.ForeignKey(Application, verbose_name=_("申请"), on_delete=models.PROTECT,
+                                    related_name="letters")
+    kind = models.CharField(_("文书类型"), max_length=20, choices=Kind.choices)
+    number = models.CharField(_("文书编号"), max_length=60, unique=True)
+    title = models.CharField(_("标题"), max_length=100)
+    text = models.TextField(_("正文"), help_text=_("签发时的全文，签发后不再改变。"))
+    docx_name = models.CharField(_("Word文件存储名"), max_length=80)
+    pdf_name = models.CharField(_("PDF文件存储名"), max_length=80)
+    docx_sha256 = models.CharField(_("Word文件SHA-256"), max_length=64)
+    pdf_sha256 = models.CharField(_("PDF文件SHA-256"), max_length=64)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发人"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("文书")
+        verbose_name_plural = _("文书")
+        ordering = ["application", "issued_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.number}"

@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/", v.detail, name="detail"),
     path("<int:pk>/id/", v.reveal_id, name="reveal_id"),
     path("<int:pk>/act/<slug:action>/", v.act, name="act"),
+    path("<int:pk>/letters/issue/", v.issue_letter, name="issue_letter"),
+    path("<int:pk>/letters/<int:letter_id>.<str:fmt>", v.letter_file, name="letter_file"),
 ]

@@ -23,7 +23,7 @@ from yangguang.orgs.scoping import can_read_org
 
 from . import law, services, services_fees
 from .forms_staff import RegisterForm
-from .models import Application
+from .models import Application, Letter
 from .workflow import TRANSITIONS, Action, State
 
 LIGHT_LABELS = {"green": "正常", "yellow": "临近期限", "red": "今日到期", "overdue": "已超期", "paused": "暂停计时"}
@@ -103,6 +103,7 @@ def detail(request, pk):
         "outcome_label": law.outcome_label(app.outcome) if app.outcome else "",
         "reply_label": law.ReplyType(app.reply_type).label if app.reply_type in law.ReplyType.values else app.reply_type,
         "events": app.clock_events.select_related("actor", "approved_by"),
+        "letters": app.letters.all(), "letter_kinds": Letter.Kind.choices,
         "history": audit.history("disclosure.application", app.pk),
         "can": {a: office and _allowed(app, a) for a in Action.values},
         "is_office_head": request.user.org_id == app.org_id and (
@@ -192,3 +193,45 @@ def act(request, pk, action):
     else:
         messages.success(request, "已办理。")
     return redirect("applications:detail", pk=app.pk)
+
+
+@login_required
+@require_POST
+def issue_letter(request, pk):
+    from . import letters
+
+    app = _app_for(request, pk)
+    try:
+        letters.issue(app, request.user, request.POST.get("kind", ""), reason=request.POST.get("reason", ""),
+                      where=request.POST.get("where", ""))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "文书已签发。")
+    return redirect("applications:detail", pk=app.pk)
+
+
+@login_required
+def letter_file(request, pk, letter_id, fmt):
+    from django.http import FileResponse
+
+    from .letters import letter_path
+
+    app = _app_for(request, pk)
+    letter = get_object_or_404(app.letters, pk=letter_id)
+    return letter_response(letter, fmt, FileResponse, letter_path)
+
+
+def letter_response(letter, fmt, FileResponse, letter_path):
+    from urllib.parse import quote
+
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    name = letter.docx_name if fmt == "docx" else letter.pdf_name
+    ctype = "application/pdf" if fmt == "pdf" else \
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    resp = FileResponse(letter_path(name).open("rb"), content_type=ctype)
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(letter.number)}.{fmt}"
+    resp["Cache-Control"] = "private, no-store"
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp
