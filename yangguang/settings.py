@@ -40,6 +40,8 @@ DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
 SITE_NAME = env("SITE_NAME", "阳光政务")
+# The public address, for links printed in letters and e-mails (no request to take it from).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

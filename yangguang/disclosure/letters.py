@@ -40,6 +40,16 @@ def _d(value: date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def _where_published(app: Application) -> str:
+    from yangguang.publishing.urlsutil import public_url
+
+    doc = app.published_document
+    if doc is None or not doc.is_public:
+        return ""
+    return (f"该信息即《{doc.live_edition.title}》（索引号{doc.index_number}），"
+            f"可在{settings.SITE_URL}{public_url(doc)}查阅。")
+
+
 def _opening(app: Application) -> str:
     return f"你（单位）于{_d(app.received_date)}提出的政府信息公开申请（申请编号{app.number}）收悉。"
 
@@ -88,7 +98,7 @@ def compose(app: Application, kind: str, **ctx) -> LetterContent:
         if app.reply_type not in REPLY_TEXT:
             raise IllegalTransition("申请尚未以第三十六、三十七条的答复类型办结。")
         reason = ctx.get("reason") or (law.outcome_label(app.outcome) if app.outcome else "")
-        where = ctx.get("where") or "请登录本机关政府信息公开平台查阅。"
+        where = ctx.get("where") or _where_published(app) or "请登录本机关政府信息公开平台查阅。"
         paras = [_opening(app), REPLY_TEXT[app.reply_type].format(act=ACT, reason=reason, where=where), REMEDY]
     elif kind == Letter.Kind.REFUSE_TO_HANDLE:
         if not app.outcome.startswith("5."):

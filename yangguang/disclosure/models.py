@@ -46,6 +46,10 @@ class Application(models.Model):
     handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
     reply_type = models.CharField(_("答复类型"), max_length=16, blank=True)
+    published_document = models.ForeignKey(
+        "publishing.Document", verbose_name=_("已主动公开的文件"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text=_("答复类型为“已经主动公开”时，答复书链接到该文件。"),
+    )
     outcome = models.CharField(_("办理结果"), max_length=4, blank=True, help_text=_("年报表三的结果代码。"))
     closed_date = models.DateField(_("办结日期"), null=True, blank=True, db_index=True)
     fee_method = models.CharField(_("收费方式"), max_length=16, blank=True)
@@ -151,3 +155,34 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.number}"
+
+
+class Remedy(models.Model):
+    """行政复议 / 行政诉讼 about an application (annual report table 四)."""
+
+    class Kind(models.TextChoices):
+        RECONSIDERATION = "reconsideration", _("行政复议")
+        LITIGATION_DIRECT = "litigation_direct", _("行政诉讼（未经复议直接起诉）")
+        LITIGATION_AFTER = "litigation_after", _("行政诉讼（复议后起诉）")
+
+    class Result(models.TextChoices):
+        UPHELD = "upheld", _("结果维持")
+        CORRECTED = "corrected", _("结果纠正")
+        OTHER = "other", _("其他结果")
+        PENDING = "pending", _("尚未审结")
+
+    application = models.ForeignKey(Application, verbose_name=_("申请"), on_delete=models.PROTECT,
+                                    related_name="remedies")
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    filed_date = models.DateField(_("提起日期"))
+    result = models.CharField(_("结果"), max_length=10, choices=Result.choices, default=Result.PENDING)
+    result_date = models.DateField(_("审结日期"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("复议诉讼记录")
+        verbose_name_plural = _("复议诉讼记录")
+        ordering = ["application", "filed_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filed_date}"

@@ -226,17 +226,21 @@ def approve_extension(app: Application, approver, *, days: int, reason: str, on:
     return app
 
 
-def reply(app: Application, by, *, reply_type: str, outcome: str, on: date) -> Application:
-    """答复办结 with a reply type and the consistent annual-report outcome."""
+def reply(app: Application, by, *, reply_type: str, outcome: str, on: date, published_document=None) -> Application:
+    """答复办结 with a reply type and the consistent annual-report outcome. An 已经主动公开 reply
+    names the published document it points the applicant to (条例第36条第（一）项)."""
     _require(by, app)
     problem = law.check_pair(reply_type, outcome)
     if problem:
         raise InvalidInput(problem)
+    if reply_type == law.ReplyType.PUBLISHED:
+        if published_document is None or not published_document.is_public:
+            raise InvalidInput("答复“已经主动公开”须选择一份正在公开的文件，答复书将告知其获取途径。")
     errors: list[str] = []
     _check_date(on, "答复日期", errors, not_before=app.received_date)
     if errors:
         raise InvalidInput("答复日期有误：", details=errors)
-    return _close(app, by, Action.REPLY, outcome, on, reply_type=reply_type)
+    return _close(app, by, Action.REPLY, outcome, on, reply_type=reply_type, published_document=published_document)
 
 
 def close_by_process(app: Application, by, *, outcome: str, on: date) -> Application:
@@ -255,14 +259,16 @@ def withdraw(app: Application, by=None, *, on: date) -> Application:
     return _close(app, by, Action.WITHDRAW, "6.3", on)
 
 
-def _close(app, by, action, outcome, on, reply_type=""):
+def _close(app, by, action, outcome, on, reply_type="", published_document=None):
     if not law.is_valid_outcome(outcome):
         raise InvalidInput(f"办理结果代码“{outcome}”不正确。")
     with transaction.atomic():
         app = _lock(app)
         old, new = _move(app, action)
         app.outcome, app.reply_type, app.closed_date = outcome, reply_type, on
-        app.save(update_fields=["state", "outcome", "reply_type", "closed_date"])
+        if reply_type == law.ReplyType.PUBLISHED:
+            app.published_document_id = getattr(published_document, "pk", None)
+        app.save(update_fields=["state", "outcome", "reply_type", "closed_date", "published_document"])
         audit.record(f"application.{action}", app, actor=by, org_id=app.org_id, data={
             "from": old, "to": new, "outcome": outcome, "reply_type": reply_type, "on": on,
         })
