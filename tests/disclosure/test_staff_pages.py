@@ -80,3 +80,22 @@ def test_register_letter_with_real_receipt_date(office):
                                                     "applicant_type": "business", "applicant_name": "x",
                                                     "description": "y", "contact_phone": "1"})
     assert "不能晚于今天" in bad.content.decode()
+
+
+def test_proof_files_private_and_logged(city, office, app, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.PRIVATE_STORAGE_DIR = tmp_path
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    c = client_for(office)
+    c.post(reverse("applications:upload_proof", args=[app.pk]), {"file": SimpleUploadedFile("id.png", png)})
+    proof = app.proof_files.get()
+    assert (tmp_path / "applications" / proof.stored_name).exists()
+    r = c.get(reverse("applications:proof_file", args=[app.pk, proof.pk]))
+    assert r.status_code == 200 and b"".join(r.streaming_content) == png
+    assert AuditEvent.objects.filter(action="application.proof_view").count() == 1
+    colleague = new_user("city_clerk2", city, "clerk")
+    assert client_for(colleague).get(reverse("applications:proof_file", args=[app.pk, proof.pk])).status_code == 404
+    bad = c.post(reverse("applications:upload_proof", args=[app.pk]),
+                 {"file": SimpleUploadedFile("id.png", b"<html><script>x</script></html>")}, follow=True)
+    assert "未能上传" in bad.content.decode() and app.proof_files.count() == 1

@@ -186,3 +186,26 @@ class Remedy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.filed_date}"
+
+
+class ProofFile(models.Model):
+    """身份证明 and other files of an application: private, shown only to the people handling it."""
+
+    application = models.ForeignKey(Application, verbose_name=_("申请"), on_delete=models.PROTECT,
+                                    related_name="proof_files")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    stored_name = models.CharField(_("存储名"), max_length=80)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("申请材料")
+        verbose_name_plural = _("申请材料")
+        ordering = ["application", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -62,3 +62,42 @@ def fee_total(org, year: int) -> Decimal:
     """信息处理费 actually collected by `org` in `year` (annual report section 六): paid fees only."""
     total = Application.objects.filter(org=org, fee_paid_date__year=year).aggregate(s=Sum("fee_amount"))["s"]
     return total or Decimal("0")
+
+
+PROOF_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+
+
+def add_proof_file(app: Application, by, filename: str, data: bytes):
+    """Store an ID proof privately (random name, outside any URL-mapped folder)."""
+    import hashlib
+    import secrets
+
+    from django.conf import settings
+
+    from yangguang.core import extract
+
+    from .models import ProofFile
+
+    if by is not None:
+        _require(by, app)
+    try:
+        kind = extract.sniff(data, filename, max_bytes=settings.ATTACHMENT_MAX_BYTES)
+    except extract.RefusedFile as exc:
+        raise InvalidInput(f"“{filename}”未能上传：{exc.message}") from exc
+    if kind.content_type not in PROOF_TYPES:
+        raise InvalidInput("身份证明材料只接受PDF、JPG或PNG文件。")
+    folder = settings.PRIVATE_STORAGE_DIR / "applications"
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = secrets.token_hex(20)
+    (folder / stored).write_bytes(data)
+    try:
+        with transaction.atomic():
+            proof = ProofFile.objects.create(application=app, original_name=filename[:255], stored_name=stored,
+                                             content_type=kind.content_type, size=len(data),
+                                             sha256=hashlib.sha256(data).hexdigest(), uploaded_by=by)
+            audit.record("application.proof_add", app, actor=by, org_id=app.org_id,
+                         data={"file": proof.pk, "name": proof.original_name, "sha256": proof.sha256})
+    except Exception:
+        (folder / stored).unlink(missing_ok=True)
+        raise
+    return proof

@@ -13,5 +13,7 @@ urlpatterns = [
     path("<int:pk>/id/", v.reveal_id, name="reveal_id"),
     path("<int:pk>/act/<slug:action>/", v.act, name="act"),
     path("<int:pk>/letters/issue/", v.issue_letter, name="issue_letter"),
+    path("<int:pk>/proofs/upload/", v.upload_proof, name="upload_proof"),
+    path("<int:pk>/proofs/<int:file_id>/", v.proof_file, name="proof_file"),
     path("<int:pk>/letters/<int:letter_id>.<str:fmt>", v.letter_file, name="letter_file"),
 ]

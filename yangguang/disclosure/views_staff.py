@@ -235,3 +235,44 @@ def letter_response(letter, fmt, FileResponse, letter_path):
     resp["Cache-Control"] = "private, no-store"
     resp["X-Content-Type-Options"] = "nosniff"
     return resp
+
+
+@login_required
+@require_POST
+def upload_proof(request, pk):
+    from .services_more import add_proof_file
+
+    app = _app_for(request, pk)
+    f = request.FILES.get("file")
+    if f is None:
+        messages.error(request, "请选择要上传的文件。")
+    else:
+        try:
+            add_proof_file(app, request.user, f.name, f.read())
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "材料已上传。")
+    return redirect("applications:detail", pk=app.pk)
+
+
+@login_required
+def proof_file(request, pk, file_id):
+    """Only the people handling the case; each download is in the audit log."""
+    from urllib.parse import quote
+
+    from django.conf import settings
+    from django.http import FileResponse
+
+    app = _app_for(request, pk)
+    if not services._office(request.user, app):
+        raise Http404
+    proof = get_object_or_404(app.proof_files, pk=file_id)
+    with transaction.atomic():
+        audit.record("application.proof_view", app, actor=request.user, org_id=app.org_id, data={"file": proof.pk})
+    resp = FileResponse((settings.PRIVATE_STORAGE_DIR / "applications" / proof.stored_name).open("rb"),
+                        content_type=proof.content_type)
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(proof.original_name)}"
+    resp["Cache-Control"] = "private, no-store"
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp
