@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import SessionAuth
 
 from yangguang.core.errors import InvalidInput, NotAllowed, ServiceError
@@ -95,7 +95,7 @@ def _edition_for(request, edition_id: int) -> Edition:
 
 def _fail(exc: ServiceError):
     status = 403 if isinstance(exc, NotAllowed) else 400 if isinstance(exc, InvalidInput) else 409
-    return status, {"detail": exc.message, "errors": exc.details}
+    return Status(status, {"detail": exc.message, "errors": exc.details})
 
 
 @router.get("/editions", response=list[EditionOut], summary="本机构的文件版本")
@@ -121,7 +121,7 @@ def create_edition(request, payload: DraftIn):
     data = payload.dict()
     data.pop("column")
     try:
-        return 201, services.create_draft(request.user, column, data)
+        return Status(201, services.create_draft(request.user, column, data))
     except ServiceError as exc:
         return _fail(exc)
 

@@ -1,5 +1,6 @@
 from ninja import NinjaAPI
 
+from .disclosure_staff import router as disclosure_staff_router
 from .staff import router as staff_router
 
 api = NinjaAPI(
@@ -10,3 +11,4 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/staff/", staff_router)
+api.add_router("/staff/disclosure/", disclosure_staff_router)

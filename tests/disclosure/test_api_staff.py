@@ -1,0 +1,39 @@
+import json
+from datetime import date
+
+import pytest
+from django.test import Client
+from helpers import new_user
+
+from yangguang.disclosure import services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_api_scoped_and_masked(city, org_a, org_b):
+    office = new_user("api_gkb", city, "supervisor")
+    app = services.register(city, {
+        "applicant_type": "natural", "applicant_name": "张三", "id_number": "110101199003071234",
+        "contact_phone": "13812345678", "description": "某信息", "channel": "online", "received_date": date(2025, 9, 26),
+    })
+    app = services.assign(services.accept(app, office), office, org_a)
+    c = Client()
+    c.force_login(office)
+    rows = c.get("/api/v1/staff/disclosure/applications").json()
+    assert [r["number"] for r in rows] == [app.number]
+    assert rows[0]["due_date"] == "2025-10-30" and rows[0]["id_number_masked"] == "110***********1234"
+    assert "110101199003071234" not in json.dumps(rows)
+    outsider = Client()
+    outsider.force_login(new_user("api_b", org_b, "handler"))
+    assert outsider.get("/api/v1/staff/disclosure/applications").json() == []
+    assert outsider.get(f"/api/v1/staff/disclosure/applications/{app.pk}").status_code == 404
+    handler = Client()
+    handler.force_login(new_user("api_a", org_a, "handler"))
+    bad = handler.post(f"/api/v1/staff/disclosure/applications/{app.pk}/reply",
+                       data=json.dumps({"reply_type": "published", "outcome": "3.1", "on": "2025-10-10"}),
+                       content_type="application/json")
+    assert bad.status_code == 400 and "不一致" in bad.json()["detail"]
+    ok = handler.post(f"/api/v1/staff/disclosure/applications/{app.pk}/reply",
+                      data=json.dumps({"reply_type": "disclose", "outcome": "1", "on": "2025-10-10"}),
+                      content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["state"] == "closed"

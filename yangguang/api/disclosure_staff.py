@@ -1,0 +1,88 @@
+"""Staff endpoints for 依申请公开 (session auth; the caller's org, assigned department or region)."""
+
+from datetime import date
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Router, Schema, Status
+from ninja.security import SessionAuth
+
+from yangguang.core.errors import InvalidInput, NotAllowed, ServiceError
+from yangguang.core.screening import mask_id_card
+from yangguang.core.workdays import Calendar
+from yangguang.disclosure import services
+from yangguang.disclosure.models import Application
+from yangguang.disclosure.views_staff import visible
+from yangguang.disclosure.workflow import State
+
+router = Router(auth=SessionAuth(), tags=["工作人员 · 依申请公开"])
+
+
+class Error(Schema):
+    detail: str
+    errors: list[str] = []
+
+
+class ApplicationOut(Schema):
+    id: int
+    number: str
+    state: str
+    applicant_type: str
+    id_number_masked: str
+    description: str
+    channel: str
+    received_date: date
+    due_date: date | None
+    provisional: bool
+    light: str
+    outcome: str
+    closed_date: date | None
+
+
+class ReplyIn(Schema):
+    reply_type: str
+    outcome: str
+    on: date
+
+
+def _out(app: Application, calendar: Calendar, today: date) -> dict:
+    clock = services.clock_of(app, calendar, today)
+    return {
+        "id": app.pk, "number": app.number, "state": app.state, "applicant_type": app.applicant_type,
+        "id_number_masked": mask_id_card(app.id_number) if app.id_number else "",
+        "description": app.description, "channel": app.channel, "received_date": app.received_date,
+        "due_date": clock.due if app.state != State.CLOSED else None, "provisional": clock.provisional,
+        "light": clock.light(calendar, today) if app.state != State.CLOSED else "",
+        "outcome": app.outcome, "closed_date": app.closed_date,
+    }
+
+
+def _fail(exc: ServiceError):
+    status = 403 if isinstance(exc, NotAllowed) else 400 if isinstance(exc, InvalidInput) else 409
+    return Status(status, {"detail": exc.message, "errors": exc.details})
+
+
+@router.get("/applications", response=list[ApplicationOut], summary="可见的申请（含答复期限与提示灯）")
+def list_applications(request, open_only: bool = True, limit: int = 100, offset: int = 0):
+    calendar, today = Calendar.from_db(), timezone.localdate()
+    qs = visible(request.user).prefetch_related("clock_events").order_by("received_date", "id")
+    if open_only:
+        qs = qs.exclude(state=State.CLOSED)
+    return [_out(a, calendar, today) for a in qs[offset: offset + min(limit, 500)]]
+
+
+@router.get("/applications/{app_id}", response={200: ApplicationOut, 404: Error}, summary="申请详情")
+def get_application(request, app_id: int):
+    app = get_object_or_404(visible(request.user), pk=app_id)
+    return _out(app, Calendar.from_db(), timezone.localdate())
+
+
+@router.post("/applications/{app_id}/reply", response={200: ApplicationOut, 400: Error, 403: Error, 404: Error,
+                                                         409: Error}, summary="答复办结")
+def reply(request, app_id: int, payload: ReplyIn):
+    app = get_object_or_404(visible(request.user), pk=app_id)
+    try:
+        app = services.reply(app, request.user, reply_type=payload.reply_type, outcome=payload.outcome, on=payload.on)
+    except ServiceError as exc:
+        return _fail(exc)
+    return _out(app, Calendar.from_db(), timezone.localdate())
