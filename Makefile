@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(PY) -m yangguang migrate --noinput
+	$(PY) -m yangguang createcachetable
 	$(PY) -m yangguang load-demo --if-empty
 	$(PY) -m yangguang collectstatic --noinput -v0
 	$(PY) -m yangguang serve --host $(HOST) --port $(PORT)

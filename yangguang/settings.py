@@ -175,6 +175,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Deployment-specific sensitive-word list (one word per line), on top of the built-in markers.
 SENSITIVE_WORDS_FILE = env("SENSITIVE_WORDS_FILE")
 
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Abuse limits of the public pages must be shared by every web worker: a database table
+    # (created by `yangguang createcachetable`, run by `make run`; tests create it themselves).
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "yangguang_cache",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 100000, "CULL_FREQUENCY": 3},
+    },
+}
+
 TASKS = {
     "default": {
         "BACKEND": env("TASK_BACKEND", "django_tasks_db.DatabaseBackend"),

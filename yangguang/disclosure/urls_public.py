@@ -1,6 +1,15 @@
 """Public 依申请公开 pages (apply, receipt, tracking)."""
 
+from django.urls import path
+
+from . import views_public
 
 app_name = "apply"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_public.apply, name="apply"),
+    path("receipt/", views_public.receipt, name="receipt"),
+    path("track/", views_public.track, name="track"),
+    path("status/<int:pk>/", views_public.status, name="status"),
+    path("status/<int:pk>/withdraw/", views_public.withdraw, name="withdraw"),
+]

@@ -1,0 +1,221 @@
+"""Public 依申请公开 pages: the online application, its receipt, tracking, status and withdrawal.
+
+Who may see what:
+- the receipt only in the browser session that submitted the application; the full tracking
+  code only the first time the receipt is shown;
+- the status page only for applications verified in this session with tracking code + the
+  phone or e-mail given (never the code alone); the applicant's name and ID number only masked.
+Abuse limits: ratelimit.py.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from yangguang.core.errors import IllegalTransition, InvalidInput
+from yangguang.core.screening import mask_id_card, mask_name
+from yangguang.core.workdays import weekday_name
+from yangguang.orgs.models import Organization
+
+from . import law, ratelimit, services
+from .forms_public import ApplicationForm, DeliveryForm, DeliveryRoute, TrackForm, normalise_contact
+from .models import Application
+from .workflow import OPEN_STATES, State
+
+SUBMITTED = "apply_submitted"  # {"id": pk, "code_shown": bool}: the application this session just filed
+VERIFIED = "apply_verified"  # [pk, ...]: applications this session proved it may follow
+MAX_VERIFIED = 10
+# One message for a wrong code and a wrong contact alike: never say which part was wrong.
+MISMATCH = gettext_lazy("查询码或联系方式不正确。")
+
+
+def _limited(request, verdict: ratelimit.Verdict):
+    minutes = max(1, -(-verdict.retry_after // 60))
+    retry_at = timezone.localtime() + timedelta(seconds=verdict.retry_after)
+    response = render(request, "apply/limited.html", {"minutes": minutes, "retry_at": retry_at}, status=429)
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
+
+
+def _choice_label(choices, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value or "—"
+
+
+def _masked(app: Application) -> dict:
+    return {"name": mask_name(app.applicant_name), "id_number": mask_id_card(app.id_number) if app.id_number else ""}
+
+
+def _mask_code(code: str) -> str:
+    return code[:4] + "*" * (len(code) - 4)
+
+
+def _groups(code: str) -> list[str]:
+    return [code[i:i + 4] for i in range(0, len(code), 4)]
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def apply(request):
+    if request.method == "POST":
+        ip = ratelimit.client_ip(request)
+        verdict = ratelimit.peek("apply_ip", ip)
+        if not verdict.allowed:
+            return _limited(request, verdict)
+        form = ApplicationForm(request.POST)
+        if form.is_valid():
+            data = form.application_data()
+            # 条例第31条: online, the receipt date is the day the system issues the receipt — today.
+            data.update(channel=law.Channel.ONLINE, received_date=timezone.localdate())
+            try:
+                app = services.register(form.cleaned_data["org"], data, by=None)
+            except InvalidInput as e:
+                for problem in e.details or [e.message]:
+                    form.add_error(None, problem)
+            else:
+                ratelimit.hit("apply_ip", ip)
+                request.session.cycle_key()
+                request.session[SUBMITTED] = {"id": app.pk, "code_shown": False}
+                return redirect("apply:receipt")
+    else:
+        initial = {}
+        slug = request.GET.get("org")
+        if slug:
+            initial["org"] = Organization.objects.filter(slug=slug).first()
+        form = ApplicationForm(initial=initial)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "apply/form.html", {"form": form}, status=status)
+
+
+def _clock_context(app: Application) -> dict:
+    clk = services.clock_of(app)
+    return {
+        "clock": clk,
+        "due_weekday": weekday_name(clk.due) if clk.due else "",
+    }
+
+
+@never_cache
+def receipt(request):
+    info = request.session.get(SUBMITTED)
+    if not isinstance(info, dict) or "id" not in info:
+        raise Http404
+    app = get_object_or_404(Application.objects.select_related("org"), pk=info["id"])
+    show_code = not info.get("code_shown")
+    if show_code:
+        request.session[SUBMITTED] = {**info, "code_shown": True}
+    context = {
+        "app": app,
+        "show_code": show_code,
+        # in groups of four, easier to copy by hand; the tracking form ignores spaces
+        "code_groups": _groups(app.tracking_code if show_code else _mask_code(app.tracking_code)),
+        "receipt_rule": law.RECEIPT_RULE[law.Channel.ONLINE],
+        "received_weekday": weekday_name(app.received_date),
+        "applicant_type": _choice_label(law.ApplicantType, app.applicant_type),
+        "delivery_form": _choice_label(DeliveryForm, app.delivery_form),
+        "delivery_route": _choice_label(DeliveryRoute, app.delivery_route),
+        "masked": _masked(app),
+        "reply_days": law.REPLY_DAYS,
+        "correction_days": law.CORRECTION_NOTICE_DAYS,
+        "extension_days": law.EXTENSION_MAX_DAYS,
+        **_clock_context(app),
+    }
+    return render(request, "apply/receipt.html", context)
+
+
+def _contact_matches(app: Application | None, given: str) -> bool:
+    """Constant-time comparison with both stored contacts (also when there is no application)."""
+    stored = [app.contact_phone, app.contact_email] if app else ["", ""]
+    given_b = given.encode()
+    ok = False
+    for value in stored:
+        norm = normalise_contact(value) if value else ""
+        same = hmac.compare_digest(norm.encode(), given_b)
+        ok = ok | (bool(norm) and same)
+    return ok
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request):
+    if request.method == "POST":
+        ip_verdict = ratelimit.hit("track_ip", ratelimit.client_ip(request))
+        if not ip_verdict.allowed:
+            return _limited(request, ip_verdict)
+        form = TrackForm(request.POST)
+        if form.is_valid():
+            code = form.cleaned_data["code"]
+            code_verdict = ratelimit.hit("track_code", code)
+            if not code_verdict.allowed:
+                return _limited(request, code_verdict)
+            app = Application.objects.filter(tracking_code=code).first()
+            if _contact_matches(app, form.cleaned_data["contact"]) and app is not None:
+                verified = [pk for pk in request.session.get(VERIFIED, []) if pk != app.pk]
+                request.session.cycle_key()
+                request.session[VERIFIED] = (verified + [app.pk])[-MAX_VERIFIED:]
+                return redirect("apply:status", pk=app.pk)
+            form.add_error(None, MISMATCH)
+    else:
+        form = TrackForm()
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "apply/track.html", {"form": form}, status=status)
+
+
+def _outcome_text(code: str) -> str:
+    """"（五）不予处理 · 重复申请"; just the group where the row repeats it ("（一）予以公开")."""
+    if not code:
+        return ""
+    label, group = law.outcome_label(code), law.OUTCOME_GROUPS[law.outcome_group(code)]
+    return group if group.endswith("）" + label) else f"{group} · {label}"
+
+
+def _verified_app(request, pk: int) -> Application:
+    if pk not in request.session.get(VERIFIED, []):
+        raise Http404
+    return get_object_or_404(Application.objects.select_related("org"), pk=pk)
+
+
+@never_cache
+def status(request, pk: int):
+    app = _verified_app(request, pk)
+    is_open = app.state in OPEN_STATES
+    context = {
+        "app": app,
+        "is_open": is_open,
+        "state_label": State(app.state).label,
+        "outcome_text": _outcome_text(app.outcome),
+        "received_weekday": weekday_name(app.received_date),
+        "applicant_type": _choice_label(law.ApplicantType, app.applicant_type),
+        "masked": _masked(app),
+        **(_clock_context(app) if is_open else {}),
+    }
+    return render(request, "apply/status.html", context)
+
+
+@never_cache
+@require_POST
+def withdraw(request, pk: int):
+    app = _verified_app(request, pk)
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("请先勾选“确认撤回本申请”，再点击“撤回申请”。"))
+        return redirect("apply:status", pk=pk)
+    try:
+        services.withdraw(app, None, on=timezone.localdate())
+    except IllegalTransition:
+        messages.error(request, _("该申请已经办结，不能撤回。"))
+    else:
+        messages.success(request, _("您的申请已撤回，本申请办结。"))
+    return redirect("apply:status", pk=pk)
+
