@@ -280,3 +280,20 @@ def clock_of(app: Application, calendar: Calendar | None = None, today: date | N
     events = [clock.Event(e.kind, e.start, e.end, e.days) for e in app.clock_events.all()]
     return clock.compute(app.received_date, events, calendar or Calendar.from_db(),
                          today or timezone.localdate(), fee_pause=fee_pause)
+
+
+def applicant_correction(app: Application, *, text: str, on: date) -> Application:
+    """The applicant corrects online (from the tracking page): the corrected request is received
+    that day and the 20 working days start again (条例第30条)."""
+    text = (text or "").strip()
+    if len(text) < 5:
+        raise InvalidInput("请写明补正后的申请内容（至少5个字）。")
+    with transaction.atomic():
+        app = _lock(app)
+        old, new = _move(app, Action.RECEIVE_CORRECTION)
+        app.description = f"{app.description}\n【补正{on:%Y-%m-%d}】{text}"
+        app.save(update_fields=["state", "description"])
+        _event(app, ClockEvent.Kind.CORRECTION_RECEIVED, on, by=None, basis="条例第30条")
+        audit.record("application.receive_correction", app, actor=None, org_id=app.org_id,
+                     data={"from": old, "to": new, "on": on, "online": True})
+    return app

@@ -7,6 +7,8 @@ from . import views_public
 app_name = "apply"
 
 urlpatterns = [
+    path("status/<int:pk>/correct/", views_public.correct, name="correct"),
+    path("status/<int:pk>/letters/<int:letter_id>.<str:fmt>", views_public.letter, name="letter"),
     path("", views_public.apply, name="apply"),
     path("receipt/", views_public.receipt, name="receipt"),
     path("track/", views_public.track, name="track"),

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from yangguang.core.errors import IllegalTransition, InvalidInput
+from yangguang.core.errors import IllegalTransition, InvalidInput, ServiceError
 from yangguang.core.screening import mask_id_card, mask_name
 from yangguang.core.workdays import weekday_name
 from yangguang.orgs.models import Organization
@@ -199,6 +199,7 @@ def status(request, pk: int):
         "received_weekday": weekday_name(app.received_date),
         "applicant_type": _choice_label(law.ApplicantType, app.applicant_type),
         "masked": _masked(app),
+        "letters": app.letters.filter(kind__in=APPLICANT_LETTERS),
         **(_clock_context(app) if is_open else {}),
     }
     return render(request, "apply/status.html", context)
@@ -219,3 +220,32 @@ def withdraw(request, pk: int):
         messages.success(request, _("您的申请已撤回，本申请办结。"))
     return redirect("apply:status", pk=pk)
 
+
+
+# Letters the applicant receives (the consultation letter goes to the third party, not to them).
+APPLICANT_LETTERS = ("receipt", "correction", "extension", "fee", "reply", "refuse_to_handle")
+
+
+@never_cache
+@require_POST
+def correct(request, pk: int):
+    app = _verified_app(request, pk)
+    try:
+        services.applicant_correction(app, text=request.POST.get("text", ""), on=timezone.localdate())
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("补正已提交，答复期限自今日起重新计算。"))
+    return redirect("apply:status", pk=pk)
+
+
+@never_cache
+def letter(request, pk: int, letter_id: int, fmt: str):
+    from django.http import FileResponse
+
+    from .letters import letter_path
+    from .views_staff import letter_response
+
+    app = _verified_app(request, pk)
+    item = get_object_or_404(app.letters.filter(kind__in=APPLICANT_LETTERS), pk=letter_id)
+    return letter_response(item, fmt, FileResponse, letter_path)
