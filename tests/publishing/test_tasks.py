@@ -24,3 +24,4 @@ def test_clock_enqueues_into_the_task_table():
 
     call_command("clock", "--once")
     assert DBTaskResult.objects.filter(task_path="yangguang.publishing.tasks.publish_due_task").count() == 1
+    assert DBTaskResult.objects.filter(task_path="yangguang.disclosure.tasks.send_due_alerts").count() == 1
