@@ -165,3 +165,17 @@ def test_mail_failure_keeps_notifications(cases, handlers, monkeypatch, mailoutb
     result = alerts.notify_due(TODAY)
     assert result.created == 3 and result.email_failures == 1 and result.emails == 0
     assert Notification.objects.count() == 3
+
+
+def test_workbench_home_shows_unread_notifications(db, city):
+    from django.test import Client
+    from helpers import new_user
+
+    from yangguang.core.models import Notification
+
+    user = new_user("note_user", city, "handler")
+    Notification.objects.create(user=user, kind="due", title="申请2025-00001今日到期", url="/workbench/applications/1/",
+                                dedupe_key="t1")
+    c = Client()
+    c.force_login(user)
+    assert "申请2025-00001今日到期" in c.get("/workbench/").content.decode()

@@ -31,7 +31,10 @@ def home(request):
     retro = []
     if user.org_id and (user.has_role(Role.PRINCIPAL) or user.has_role(Role.URGENT)):
         retro = Document.objects.filter(org_id=user.org_id, retro_review_pending=True).select_related("live_edition")
+    from yangguang.core.models import Notification
+
     return render(request, "workbench/home.html", {
+        "notifications": Notification.objects.filter(user=user, read_at__isnull=True).order_by("-created_at")[:20],
         "drafts": my_drafts(user)[:50],
         "queue": review_queue(user),
         "retro": retro,
