@@ -1,5 +1,6 @@
 from ninja import NinjaAPI
 
+from .disclosure_public import router as disclosure_public_router
 from .disclosure_staff import router as disclosure_staff_router
 from .staff import router as staff_router
 
@@ -12,3 +13,4 @@ api = NinjaAPI(
 )
 api.add_router("/staff/", staff_router)
 api.add_router("/staff/disclosure/", disclosure_staff_router)
+api.add_router("/disclosure/", disclosure_public_router)

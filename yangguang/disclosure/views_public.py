@@ -10,7 +10,6 @@ Abuse limits: ratelimit.py.
 
 from __future__ import annotations
 
-import hmac
 from datetime import timedelta
 
 from django.contrib import messages
@@ -28,8 +27,9 @@ from yangguang.core.workdays import weekday_name
 from yangguang.orgs.models import Organization
 
 from . import law, ratelimit, services
-from .forms_public import ApplicationForm, DeliveryForm, DeliveryRoute, TrackForm, normalise_contact
+from .forms_public import ApplicationForm, DeliveryForm, DeliveryRoute, TrackForm
 from .models import Application
+from .tracking import contact_matches
 from .workflow import OPEN_STATES, State
 
 SUBMITTED = "apply_submitted"  # {"id": pk, "code_shown": bool}: the application this session just filed
@@ -135,18 +135,6 @@ def receipt(request):
     return render(request, "apply/receipt.html", context)
 
 
-def _contact_matches(app: Application | None, given: str) -> bool:
-    """Constant-time comparison with both stored contacts (also when there is no application)."""
-    stored = [app.contact_phone, app.contact_email] if app else ["", ""]
-    given_b = given.encode()
-    ok = False
-    for value in stored:
-        norm = normalise_contact(value) if value else ""
-        same = hmac.compare_digest(norm.encode(), given_b)
-        ok = ok | (bool(norm) and same)
-    return ok
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track(request):
@@ -161,7 +149,7 @@ def track(request):
             if not code_verdict.allowed:
                 return _limited(request, code_verdict)
             app = Application.objects.filter(tracking_code=code).first()
-            if _contact_matches(app, form.cleaned_data["contact"]) and app is not None:
+            if contact_matches(app, form.cleaned_data["contact"]) and app is not None:
                 verified = [pk for pk in request.session.get(VERIFIED, []) if pk != app.pk]
                 request.session.cycle_key()
                 request.session[VERIFIED] = (verified + [app.pk])[-MAX_VERIFIED:]
