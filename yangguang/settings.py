@@ -187,6 +187,10 @@ CACHES = {
     },
 }
 
+# spec/disclosure.md (choice): the time from a fee notice to payment is not counted in the
+# 20 working days (default); set YANGGUANG_FEE_PAUSE=0 to count it.
+DISCLOSURE_FEE_PAUSE = env_bool("FEE_PAUSE", True)
+
 TASKS = {
     "default": {
         "BACKEND": env("TASK_BACKEND", "django_tasks_db.DatabaseBackend"),

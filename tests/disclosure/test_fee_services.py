@@ -64,3 +64,12 @@ def test_per_application_counts_per_applicant_per_month(city, office):
     other_person.id_number = "11010119900307123X"
     other_person.save()
     assert nth_in_month(other_person) == 1
+
+
+def test_fee_pause_is_a_setting(city, office, settings):
+    app = issue_fee_notice(assigned(city, office), office, method="per_page", pages=40, on=D(2025, 9, 10))
+    app = record_payment(app, office, on=D(2025, 9, 17))
+    paused = services.clock_of(app, today=D(2025, 9, 17))
+    settings.DISCLOSURE_FEE_PAUSE = False
+    counted = services.clock_of(app, today=D(2025, 9, 17))
+    assert paused.paused_days == 5 and counted.paused_days == 0 and counted.due == D(2025, 9, 28)

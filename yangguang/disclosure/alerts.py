@@ -32,7 +32,7 @@ from yangguang.core.models import Notification
 from yangguang.core.workdays import Calendar, Result
 from yangguang.orgs.models import Organization, User
 
-from . import clock, law
+from . import clock, services
 from .models import Application, ClockEvent
 from .workflow import State
 
@@ -157,15 +157,16 @@ def load_open(queryset=None) -> tuple[list[tuple], dict[int, list[clock.Event]]]
 
 
 def compute_all(today: date | None = None, *, calendar: Calendar | None = None, queryset=None,
-                fee_pause: bool = law.FEE_PAUSE_DEFAULT) -> DueReport:
+                fee_pause: bool | None = None) -> DueReport:
     """The clock of every open application (optionally within `queryset`), in one pass."""
     today = today or timezone.localdate()
+    pause = services.fee_pause_setting() if fee_pause is None else fee_pause
     cal = _MemoCalendar(calendar or Calendar.from_db())
     apps, events = load_open(queryset)
     report = DueReport(today, [], Group(), defaultdict(Group), defaultdict(Group), defaultdict(Group))
     no_events: list[clock.Event] = []
     for app_id, number, org_id, assigned_id, handler_id, state, received in apps:
-        c = clock.compute(received, events.get(app_id, no_events), cal, today, fee_pause=fee_pause)
+        c = clock.compute(received, events.get(app_id, no_events), cal, today, fee_pause=pause)
         light, left = classify(c, cal, today)
         item = Item(app_id, number, org_id, assigned_id or org_id, handler_id, state, light, c.due, left,
                     c.provisional)

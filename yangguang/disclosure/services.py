@@ -276,10 +276,16 @@ def _close(app, by, action, outcome, on, reply_type="", published_document=None)
 
 
 def clock_of(app: Application, calendar: Calendar | None = None, today: date | None = None,
-             fee_pause: bool = True) -> clock.Clock:
+             fee_pause: bool | None = None) -> clock.Clock:
     events = [clock.Event(e.kind, e.start, e.end, e.days) for e in app.clock_events.all()]
     return clock.compute(app.received_date, events, calendar or Calendar.from_db(),
-                         today or timezone.localdate(), fee_pause=fee_pause)
+                         today or timezone.localdate(), fee_pause=fee_pause_setting() if fee_pause is None else fee_pause)
+
+
+def fee_pause_setting() -> bool:
+    from django.conf import settings
+
+    return getattr(settings, "DISCLOSURE_FEE_PAUSE", law.FEE_PAUSE_DEFAULT)
 
 
 def applicant_correction(app: Application, *, text: str, on: date) -> Application:
