@@ -99,3 +99,12 @@ def test_proof_files_private_and_logged(city, office, app, settings, tmp_path):
     bad = c.post(reverse("applications:upload_proof", args=[app.pk]),
                  {"file": SimpleUploadedFile("id.png", b"<html><script>x</script></html>")}, follow=True)
     assert "未能上传" in bad.content.decode() and app.proof_files.count() == 1
+
+
+def test_remedy_recorded_from_the_page(office, app):
+    c = client_for(office)
+    c.post(reverse("applications:act", args=[app.pk, "remedy"]),
+           {"kind": "reconsideration", "on": "2025-11-20", "result": "corrected", "result_date": "2025-12-30"})
+    remedy = app.remedies.get()
+    assert (remedy.kind, remedy.result, str(remedy.result_date)) == ("reconsideration", "corrected", "2025-12-30")
+    assert "行政复议" in c.get(reverse("applications:detail", args=[app.pk])).content.decode()

@@ -23,7 +23,7 @@ from yangguang.orgs.scoping import can_read_org
 
 from . import law, services, services_fees
 from .forms_staff import RegisterForm
-from .models import Application, Letter
+from .models import Application, Letter, Remedy
 from .workflow import TRANSITIONS, Action, State
 
 LIGHT_LABELS = {"green": "正常", "yellow": "临近期限", "red": "今日到期", "overdue": "已超期", "paused": "暂停计时"}
@@ -104,6 +104,7 @@ def detail(request, pk):
         "reply_label": law.ReplyType(app.reply_type).label if app.reply_type in law.ReplyType.values else app.reply_type,
         "events": app.clock_events.select_related("actor", "approved_by"),
         "letters": app.letters.all(), "letter_kinds": Letter.Kind.choices,
+        "remedies": app.remedies.all(), "remedy_kinds": Remedy.Kind.choices, "remedy_results": Remedy.Result.choices,
         "history": audit.history("disclosure.application", app.pk),
         "can": {a: office and _allowed(app, a) for a in Action.values},
         "is_office_head": request.user.org_id == app.org_id and (
@@ -182,6 +183,11 @@ def act(request, pk, action):
             services.close_by_process(app, user, outcome=post.get("outcome", ""), on=on)
         elif action == "withdraw":
             services.withdraw(app, user, on=on)
+        elif action == "remedy":
+            from .services_more import record_remedy
+
+            record_remedy(app, user, kind=post.get("kind", ""), filed_date=on, result=post.get("result", "pending"),
+                          result_date=_date(request, "result_date"), note=post.get("note", ""))
         else:
             raise Http404
     except ServiceError as exc:
