@@ -122,12 +122,23 @@ def check_audit_chain_and_if_empty(demo: str) -> None:
     assert counts[2] == Document.objects.count()
 
 
+def check_applications(out: str) -> None:
+    from yangguang.disclosure.models import Application, Letter
+
+    states = set(Application.objects.values_list("state", flat=True))
+    assert {"received", "correction", "assigned", "consulting", "closed"} <= states
+    assert Letter.objects.filter(kind="reply").exists() and Letter.objects.filter(kind="receipt").count() == 9
+    assert "件演示依申请公开" in out
+
+
 @pytest.mark.django_db
-def test_load_demo():
-    """One load (≈15 s), checked from several sides."""
+def test_load_demo(settings, tmp_path):
+    """One load (≈20 s), checked from several sides."""
+    settings.PRIVATE_STORAGE_DIR = tmp_path
     out = StringIO()
     call_command("load_demo", stdout=out)
     demo = out.getvalue()
+    check_applications(demo)
     check_organizations(demo)
     check_accounts(demo)
     check_published_documents(demo)
@@ -167,3 +178,4 @@ def test_all_or_nothing(monkeypatch, settings, tmp_path):
     assert files_seen, "the failure should come after some attachments were stored"
     assert not Organization.objects.exists() and not Document.objects.exists() and not AuditEvent.objects.exists()
     assert list((tmp_path / "attachments").iterdir()) == []
+

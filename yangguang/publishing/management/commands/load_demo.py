@@ -2,7 +2,9 @@ import time
 import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from yangguang.disclosure.demo import load_applications
 from yangguang.orgs.models import Organization
 from yangguang.publishing.demo import DEMO_PASSWORD, load_demo
 
@@ -30,7 +32,10 @@ class Command(BaseCommand):
             raise CommandError("数据库中已有机构数据，不能再载入演示数据（演示数据只能载入空数据库，以免与真实数据混在一起）。"
                                "如只想在空库时载入，请加 --if-empty。")
         started = time.monotonic()
-        summary = load_demo(progress=lambda msg: self.stdout.write(f"  {msg}（{time.monotonic() - started:.1f}秒）"))
+        with transaction.atomic():
+            summary = load_demo(progress=lambda msg: self.stdout.write(f"  {msg}（{time.monotonic() - started:.1f}秒）"))
+            applications = load_applications()
+            self.stdout.write(f"  已办理{applications}件演示依申请公开（{time.monotonic() - started:.1f}秒）")
         self.stdout.write(self.style.SUCCESS(
             f"演示数据载入完成：{summary.organizations}个机构，{summary.public_documents}篇公开文件，"
             f"用时{time.monotonic() - started:.1f}秒。"
