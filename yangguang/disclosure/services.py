@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from yangguang.core import audit
 from yangguang.core.errors import IllegalTransition, InvalidInput, NotAllowed
+from yangguang.core.sequences import next_serial
 from yangguang.core.workdays import Calendar
 from yangguang.orgs.roles import Role
 
@@ -59,18 +60,7 @@ def _lock(app: Application) -> Application:
 
 
 def _next_number(org, year: int) -> str:
-    with transaction.atomic():
-        counter = ApplicationCounter.objects.select_for_update().filter(org=org, year=year).first()
-        if counter is None:
-            try:
-                with transaction.atomic():
-                    ApplicationCounter.objects.create(org=org, year=year)
-            except IntegrityError:
-                pass
-            counter = ApplicationCounter.objects.select_for_update().get(org=org, year=year)
-        counter.last_serial += 1
-        counter.save(update_fields=["last_serial"])
-    return f"{year}-{counter.last_serial:05d}"
+    return f"{year}-{next_serial(ApplicationCounter, org=org, year=year):05d}"
 
 
 def register(org, data: dict, by=None) -> Application:

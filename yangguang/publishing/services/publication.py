@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from yangguang.core import audit
 from yangguang.core.errors import IllegalTransition, InvalidInput, NotAllowed, ServiceError
+from yangguang.core.sequences import next_serial
 from yangguang.orgs.roles import Role
 from yangguang.orgs.scoping import can_act_in_org
 
@@ -28,18 +29,8 @@ def format_index_number(org_code: str, year: int, serial: int) -> str:
 def allocate_index_number(org, year: int) -> tuple[str, int]:
     """Next serial of `org` in `year`. Row-locked, so concurrent publications on PostgreSQL
     never get the same serial; a serial handed out is never handed out again."""
-    with transaction.atomic():
-        counter = IndexCounter.objects.select_for_update().filter(org=org, year=year).first()
-        if counter is None:
-            try:
-                with transaction.atomic():
-                    IndexCounter.objects.create(org=org, year=year, last_serial=0)
-            except IntegrityError:
-                pass  # another transaction created it first; lock theirs below
-            counter = IndexCounter.objects.select_for_update().get(org=org, year=year)
-        counter.last_serial += 1
-        counter.save(update_fields=["last_serial"])
-    return format_index_number(org.code, year, counter.last_serial), counter.last_serial
+    serial = next_serial(IndexCounter, org=org, year=year)
+    return format_index_number(org.code, year, serial), serial
 
 
 def _go_live(edition: Edition, by, action: str, now: datetime | None = None) -> Edition:
