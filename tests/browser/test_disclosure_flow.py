@@ -105,3 +105,22 @@ def test_apply_correct_consult_partial_reply(live_server, browser, city):
         citizen.get_by_role("link", name="下载政府信息公开申请答复书 Word").click()
     body = "\n".join(p.text for p in Docx(io.BytesIO(open(info.value.path(), "rb").read())).paragraphs)
     assert "涉及第三方商业信息的部分不予公开" in body and "行政复议" in body
+
+
+def test_reply_form_offers_only_consistent_outcomes(live_server, browser, city):
+    from yangguang.disclosure import services
+
+    office = new_user("pair_gkb", city, "supervisor")
+    app = services.register(city, {
+        "applicant_type": "natural", "applicant_name": "测试", "contact_phone": "13812345678",
+        "description": "某信息", "channel": "online", "received_date": timezone.localdate(),
+    })
+    services.assign(services.accept(app, office), office, city)
+    page = browser.new_context(locale="zh-CN").new_page()
+    staff_login(page, live_server.url, office.username)
+    page.goto(f"{live_server.url}/workbench/applications/{app.pk}/")
+    page.get_by_label("答复类型（条例第36、37条）").select_option("refuse")
+    enabled = page.locator("#r-out option:not([disabled])").evaluate_all("os => os.map(o => o.value)")
+    assert enabled == ["3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "3.7", "3.8"]
+    page.get_by_label("答复类型（条例第36、37条）").select_option("partial")
+    assert page.locator("#r-out").input_value() == "2"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from django.contrib import messages
@@ -111,6 +112,8 @@ def detail(request, pk):
             request.user.has_role(Role.SUPERVISOR) or request.user.has_role(Role.PRINCIPAL)),
         "departments": departments, "handlers": handlers,
         "reply_types": law.ReplyType.choices, "outcomes": law.Outcome.choices,
+        "reply_pairs_json": json.dumps({k: list(law.allowed_outcomes(k)) for k in
+                                        [*law.ReplyType.values, law.REFUSE_TO_HANDLE]}),
         "process_outcomes": [(c, law.outcome_label(c)) for c in law.PROCESS_OUTCOMES if c != "6.3"],
         "fee_methods": law_fee_methods(),
         "channel_label": law.Channel(app.channel).label if app.channel in law.Channel.values else app.channel,
