@@ -37,3 +37,25 @@ def test_staff_api_scoped_and_masked(city, org_a, org_b):
                       data=json.dumps({"reply_type": "disclose", "outcome": "1", "on": "2025-10-10"}),
                       content_type="application/json")
     assert ok.status_code == 200 and ok.json()["state"] == "closed"
+
+
+def test_staff_api_workflow_actions(city, org_a):
+    office = new_user("api_gkb2", city, "supervisor")
+    app = services.register(city, {
+        "applicant_type": "natural", "applicant_name": "李四", "contact_phone": "13812345678",
+        "description": "某信息", "channel": "online", "received_date": date(2025, 9, 26),
+    })
+    c = Client()
+    c.force_login(office)
+
+    def act(action, **body):
+        return c.post(f"/api/v1/staff/disclosure/applications/{app.pk}/actions/{action}", data=json.dumps(body),
+                      content_type="application/json")
+
+    assert act("accept").json()["state"] == "accepted"
+    assert act("assign", department=org_a.slug).json()["state"] == "assigned"
+    assert act("extend", days=10, reason="需调取档案", on="2025-10-20").json()["due_date"] == "2025-11-13"
+    over = act("extend", days=11, reason="还要延", on="2025-10-21")
+    assert over.status_code == 400 and "20个工作日" in over.json()["detail"]
+    assert act("fly").status_code == 404
+    assert act("accept").status_code == 409

@@ -86,3 +86,42 @@ def reply(request, app_id: int, payload: ReplyIn):
     except ServiceError as exc:
         return _fail(exc)
     return _out(app, Calendar.from_db(), timezone.localdate())
+
+
+class ActionIn(Schema):
+    on: date | None = None
+    until: date | None = None
+    items: str = ""
+    party: str = ""
+    days: int = 0
+    reason: str = ""
+    department: str = ""  # org slug, for assign
+
+
+@router.post("/applications/{app_id}/actions/{action}",
+             response={200: ApplicationOut, 400: Error, 403: Error, 404: Error, 409: Error},
+             summary="办理动作：accept / assign / request_correction / receive_correction / "
+                     "start_consultation / end_consultation / extend / withdraw")
+def act(request, app_id: int, action: str, payload: ActionIn):
+    from yangguang.orgs.models import Organization
+
+    app = get_object_or_404(visible(request.user), pk=app_id)
+    user, on = request.user, payload.on or timezone.localdate()
+    handlers = {
+        "accept": lambda: services.accept(app, user),
+        "assign": lambda: services.assign(app, user, get_object_or_404(Organization, slug=payload.department)),
+        "request_correction": lambda: services.request_correction(
+            app, user, on=on, until=payload.until or on, items=payload.items),
+        "receive_correction": lambda: services.receive_correction(app, user, on=on),
+        "start_consultation": lambda: services.start_consultation(app, user, on=on, party=payload.party),
+        "end_consultation": lambda: services.end_consultation(app, user, on=on),
+        "extend": lambda: services.approve_extension(app, user, days=payload.days, reason=payload.reason, on=on),
+        "withdraw": lambda: services.withdraw(app, user, on=on),
+    }
+    if action not in handlers:
+        return Status(404, {"detail": f"未知的办理动作：{action}"})
+    try:
+        app = handlers[action]()
+    except ServiceError as exc:
+        return _fail(exc)
+    return _out(app, Calendar.from_db(), timezone.localdate())
