@@ -108,3 +108,21 @@ def test_remedy_recorded_from_the_page(office, app):
     remedy = app.remedies.get()
     assert (remedy.kind, remedy.result, str(remedy.result_date)) == ("reconsideration", "corrected", "2025-12-30")
     assert "行政复议" in c.get(reverse("applications:detail", args=[app.pk])).content.decode()
+
+
+def test_published_reply_and_article_35_from_the_page(office, app, staff_a):
+    from yangguang.publishing.models import Document
+
+    c = client_for(office)
+    c.post(reverse("applications:act", args=[app.pk, "article35"]),
+           {"on": "2025-10-09", "new_due": "2025-12-31", "reason": "申请数量明显超过合理范围"})
+    assert services.clock_of(app).due == date(2025, 12, 31)
+    doc = Document.objects.get(pk=staff_a.publish(staff_a.draft(title="已公开的通知")).document_id)
+    c.post(reverse("applications:act", args=[app.pk, "accept"]))
+    r = c.post(reverse("applications:act", args=[app.pk, "reply"]),
+               {"reply_type": "published", "outcome": "1", "on": "2025-10-10", "index_number": "不存在"}, follow=True)
+    assert "正在公开的文件" in r.content.decode()
+    c.post(reverse("applications:act", args=[app.pk, "reply"]),
+           {"reply_type": "published", "outcome": "1", "on": "2025-10-10", "index_number": doc.index_number})
+    app.refresh_from_db()
+    assert app.state == "closed" and app.published_document_id == doc.pk

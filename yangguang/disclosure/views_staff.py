@@ -140,6 +140,13 @@ def reveal_id(request, pk):
     return render(request, "applications/_id.html", {"app": app})
 
 
+def _published_by_index(index_number: str):
+    from yangguang.publishing.models import Document
+
+    index_number = index_number.strip()
+    return Document.objects.public().filter(index_number=index_number).first() if index_number else None
+
+
 def _date(request, name: str = "on") -> date | None:
     try:
         return date.fromisoformat(request.POST.get(name, ""))
@@ -181,7 +188,16 @@ def act(request, pk, action):
         elif action == "fee_paid":
             services_fees.record_payment(app, user, on=on)
         elif action == "reply":
-            services.reply(app, user, reply_type=post.get("reply_type", ""), outcome=post.get("outcome", ""), on=on)
+            doc = _published_by_index(post.get("index_number", ""))
+            services.reply(app, user, reply_type=post.get("reply_type", ""), outcome=post.get("outcome", ""), on=on,
+                           published_document=doc)
+        elif action == "article35":
+            from .services_more import set_article35_date
+
+            new_due = _date(request, "new_due")
+            if new_due is None:
+                raise ServiceError("请填写另行确定的答复期限。")
+            set_article35_date(app, user, on=on, new_due=new_due, reason=post.get("reason", ""))
         elif action == "close_by_process":
             services.close_by_process(app, user, outcome=post.get("outcome", ""), on=on)
         elif action == "withdraw":
