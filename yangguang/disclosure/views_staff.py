@@ -37,6 +37,14 @@ def visible(user):
     return Application.objects.filter(q)
 
 
+def shown_name(user, app: Application) -> str:
+    """A natural person's name is personal data: full only for the people handling the case.
+    An organization's name is not masked."""
+    if app.applicant_type != law.ApplicantType.NATURAL or services._office(user, app):
+        return app.applicant_name
+    return mask_name(app.applicant_name)
+
+
 def _app_for(request, pk: int) -> Application:
     app = get_object_or_404(Application.objects.select_related("org", "assigned_org", "handler"), pk=pk)
     if not (can_read_org(request.user, app.org) or app.assigned_org_id == request.user.org_id):
@@ -56,7 +64,7 @@ def application_list(request):
         clock = services.clock_of(app, calendar, today) if app.state != State.CLOSED else None
         light = clock.light(calendar, today) if clock else ""
         rows.append({"app": app, "clock": clock, "light": light, "light_label": LIGHT_LABELS.get(light, ""),
-                     "name": mask_name(app.applicant_name)})
+                     "name": shown_name(request.user, app)})
     order = {"overdue": 0, "red": 1, "yellow": 2, "green": 3, "paused": 4, "": 5}
     rows.sort(key=lambda r: (order[r["light"]], r["clock"].due if r["clock"] and r["clock"].due else date.max))
     can_register = request.user.has_role(Role.SUPERVISOR) or request.user.has_role(Role.HANDLER)
@@ -99,7 +107,7 @@ def detail(request, pk):
     return render(request, "applications/detail.html", {
         "app": app, "office": office, "clock": clock, "today": today,
         "light": clock.light(calendar, today) if app.state != State.CLOSED else "",
-        "name": app.applicant_name if office else mask_name(app.applicant_name),
+        "name": shown_name(request.user, app),
         "id_masked": mask_id_card(app.id_number) if app.id_number else "",
         "outcome_label": law.outcome_label(app.outcome) if app.outcome else "",
         "reply_label": law.ReplyType(app.reply_type).label if app.reply_type in law.ReplyType.values else app.reply_type,
