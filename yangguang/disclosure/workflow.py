@@ -7,7 +7,7 @@ their own, except where they change what the handler may do next.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yangguang.core.errors import IllegalTransition
+from yangguang.core.statemachine import step
 
 
 class State(models.TextChoices):
@@ -63,9 +63,4 @@ OPEN_STATES = frozenset(s for s in State.values if s != S.CLOSED)
 
 
 def next_state(state: str, action: str) -> str:
-    try:
-        return TRANSITIONS[(state, action)]
-    except KeyError:
-        raise IllegalTransition(
-            f"不允许的操作：处于“{State(state).label}”状态的申请不能执行“{Action(action).label}”。"
-        ) from None
+    return step(TRANSITIONS, state, action, states=State, actions=Action, noun="申请")

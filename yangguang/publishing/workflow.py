@@ -8,7 +8,7 @@ checked by the services, which call this.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yangguang.core.errors import IllegalTransition
+from yangguang.core.statemachine import step
 
 
 class State(models.TextChoices):
@@ -67,12 +67,7 @@ def allowed_actions(state: str) -> list[str]:
 
 
 def next_state(state: str, action: str) -> str:
-    try:
-        return TRANSITIONS[(state, action)]
-    except KeyError:
-        raise IllegalTransition(
-            f"不允许的操作：处于“{State(state).label}”状态的文件不能执行“{Action(action).label}”。"
-        ) from None
+    return step(TRANSITIONS, state, action, states=State, actions=Action, noun="文件")
 
 
 def transition(edition, action: str) -> tuple[str, str]:
