@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "yangguang.publishing",
     "yangguang.disclosure",
     "yangguang.portal",
+    "yangguang.reports",
+    "yangguang.monitoring",
+    "yangguang.supervision",
     "yangguang.api",
 ]
 

@@ -39,7 +39,8 @@ def create_organization(
 
 # First path segments the site itself uses; an org slug equal to one would shadow or be shadowed.
 RESERVED_SLUGS = frozenset({
-    "admin", "api", "apply", "files", "healthz", "login", "logout", "static", "tools", "workbench",
+    "admin", "api", "apply", "bulletins", "feeds", "files", "guide", "healthz", "login", "logout", "reports",
+    "robots.txt", "search", "sitemap.xml", "static", "tools", "workbench",
 })
 
 

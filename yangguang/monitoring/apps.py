@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MonitoringConfig(AppConfig):
+    name = "yangguang.monitoring"
+    label = "monitoring"
+    verbose_name = "监测指标与整改"
