@@ -20,6 +20,7 @@ run: $(STAMP)
 	$(PY) -m yangguang migrate --noinput
 	$(PY) -m yangguang createcachetable
 	$(PY) -m yangguang load-demo --if-empty
+	$(PY) -m yangguang search-reindex --if-needed
 	$(PY) -m yangguang collectstatic --noinput -v0
 	$(PY) -m yangguang serve --host $(HOST) --port $(PORT)
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # Swagger UI of /api/v1/docs from local static files, not a CDN (works offline)
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
@@ -100,7 +101,10 @@ TEMPLATES = [
 ]
 
 _db_url = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'yangguang.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=0)}
+# Seconds a web worker keeps its database connection (0: a new one per request, the default).
+# Deployments set e.g. 60: opening SQLite with its PRAGMAs per request costs more than a page.
+DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=int(env("CONN_MAX_AGE", "0")),
+                                              conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the writer; IMMEDIATE makes write transactions

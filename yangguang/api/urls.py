@@ -2,6 +2,8 @@ from ninja import NinjaAPI
 
 from .disclosure_public import router as disclosure_public_router
 from .disclosure_staff import router as disclosure_staff_router
+from .public import install_error_handlers
+from .public import router as public_router
 from .staff import router as staff_router
 
 api = NinjaAPI(
@@ -14,3 +16,5 @@ api = NinjaAPI(
 api.add_router("/staff/", staff_router)
 api.add_router("/staff/disclosure/", disclosure_staff_router)
 api.add_router("/disclosure/", disclosure_public_router)
+api.add_router("/public/", public_router)
+install_error_handlers(api)  # Chinese 422 bodies on /public/ only

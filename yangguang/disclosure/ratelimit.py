@@ -46,6 +46,7 @@ DEFAULT_RULES = {
     "apply_ip": Rule("apply_ip", 5, 3600),  # applications submitted, per IP per hour
     "track_ip": Rule("track_ip", 10, 600),  # tracking attempts, per IP per 10 minutes
     "track_code": Rule("track_code", 20, 3600),  # tracking attempts, per tracking code per hour
+    "api_ip": Rule("api_ip", 300, 300),  # open public API (/api/v1/public/) requests, per IP per 5 minutes
 }
 
 

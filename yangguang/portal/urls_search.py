@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_search
 
 app_name = "search"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views_search.search_page, name="search"),
+]

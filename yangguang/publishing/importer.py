@@ -37,7 +37,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from yangguang.core import audit
+from yangguang.core import audit, search
 from yangguang.core.errors import InvalidInput
 from yangguang.core.screening import BLOCKING, mask_text, screen_text
 from yangguang.orgs.models import Organization
@@ -347,6 +347,7 @@ def _insert_batch(docs: list[Document], editions: list[Edition]) -> None:
     Edition.objects.bulk_create(editions)  # document_id is taken from the now-saved documents
     first_edition = Edition.objects.filter(document_id=OuterRef("pk"), number=1).values("pk")[:1]
     Document.objects.filter(pk__in=[d.pk for d in docs]).update(live_edition_id=Subquery(first_edition))
+    search.index_imported(docs, editions)  # same transaction as the documents
 
 
 def _changed(line: int) -> InvalidInput:

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from yangguang.core import audit
+from yangguang.core import audit, search
 from yangguang.core.errors import IllegalTransition, InvalidInput, NotAllowed, ServiceError
 from yangguang.core.sequences import next_serial
 from yangguang.orgs.roles import Role
@@ -59,6 +59,7 @@ def _go_live(edition: Edition, by, action: str, now: datetime | None = None) -> 
     doc.live_edition = edition
     doc.last_published_at = now
     doc.save()
+    search.index_document(doc)  # same transaction: the new text is searchable exactly when live
     audit.record("edition.publish", edition, actor=by, org_id=doc.org_id, data={
         "document": doc.pk, "from": old, "to": new, "index_number": doc.index_number,
         "edition": edition.number, "title": edition.title, "content_hash": edition.content_hash,
@@ -165,6 +166,7 @@ def withdraw(document: Document, by, explanation: str) -> Document:
         document.withdrawn_at = timezone.now()
         document.withdrawal_explanation = explanation
         document.save(update_fields=["withdrawn_at", "withdrawal_explanation"])
+        search.unindex_document(document)
         audit.record("document.withdraw", document, actor=by, org_id=document.org_id, data={
             "from": old, "to": new, "index_number": document.index_number, "explanation": explanation,
         })
@@ -184,6 +186,7 @@ def remove_document(document: Document, by, reason: str) -> Document:
             raise IllegalTransition("文件已下架。")
         document.removed_at = timezone.now()
         document.save(update_fields=["removed_at"])
+        search.unindex_document(document)
         audit.record("document.remove", document, actor=by, org_id=document.org_id,
                      data={"index_number": document.index_number, "reason": reason})
     return document

@@ -8,10 +8,11 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from yangguang.core import audit
-from yangguang.core.errors import ServiceError
+from yangguang.core.errors import InvalidInput, ServiceError
 from yangguang.orgs.roles import Role
 from yangguang.orgs.scoping import readable_org_ids_q
 
@@ -258,7 +259,14 @@ def interpretation(request, pk):
     form = request.POST.get("form", "")
 
     def link(doc):
-        policy = Document.objects.filter(pk=policy_id).first() if policy_id else None
+        policy = None
+        if policy_id:
+            # Another org's unpublished document answers exactly like a missing id, so staff
+            # cannot probe which internal ids exist.
+            linkable = Document.objects.filter(org_id=doc.org_id) | Document.objects.public()
+            policy = linkable.filter(pk=policy_id).first() if str(policy_id).isdigit() else None
+            if policy is None:
+                raise InvalidInput(gettext("找不到可关联的政策文件：只能关联已公开的政策文件或本机构的文件。"))
         return services.link_interpretation(doc, policy, form, request.user)
 
     return _doc_act(request, pk, link, "已更新解读关联。")

@@ -70,3 +70,68 @@
     filter();
   });
 })();
+/* Public site: 适老化 switches, copy-link, org directory filter. Each has a no-JS fallback:
+   the switches submit to /tools/display/, the link is a plain link, the filter a GET form. */
+(function () {
+  "use strict";
+  var PREFS = { large: ["yg_large", "a11y-large"], contrast: ["yg_contrast", "a11y-contrast"] };
+  var YEAR = 365 * 24 * 3600;
+  function setPref(name, on) {
+    var p = PREFS[name];
+    document.documentElement.classList.toggle(p[1], on);
+    var secure = location.protocol === "https:" ? "; secure" : "";
+    document.cookie = p[0] + "=" + (on ? "1; max-age=" + YEAR : "; max-age=0") + "; path=/; samesite=lax" + secure;
+  }
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    if (!target) return;
+    var btn = target.closest("button[data-pref]");
+    if (btn) {
+      event.preventDefault();
+      var on = btn.getAttribute("aria-pressed") !== "true";
+      setPref(btn.getAttribute("data-pref"), on);
+      btn.setAttribute("aria-pressed", on ? "true" : "false");
+      btn.value = on ? "0" : "1";
+      return;
+    }
+    var copy = target.closest("[data-copy-url]");
+    if (copy && navigator.clipboard && window.isSecureContext) {
+      event.preventDefault();
+      var status = copy.parentNode.querySelector(".copy-status");
+      navigator.clipboard.writeText(copy.getAttribute("data-copy-url")).then(function () {
+        if (status) status.textContent = copy.getAttribute("data-copied-text") || "OK";
+      }, function () {
+        var input = document.getElementById("share-url");
+        if (input) { input.focus(); input.select(); }
+      });
+    } else if (copy) {
+      // No clipboard API (plain HTTP): select the address so that Ctrl+C copies it.
+      var field = document.getElementById("share-url");
+      if (field) { event.preventDefault(); field.focus(); field.select(); }
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("[data-org-filter]");
+    if (!form) return;
+    var input = form.querySelector("input[name='q']");
+    var count = form.querySelector("[data-org-count]");
+    var items = document.querySelectorAll("[data-filter-item]");
+    var groups = document.querySelectorAll("[data-filter-group]");
+    var empty = document.querySelector("[data-filter-empty]");
+    var timer = null;
+    function apply() {
+      var q = input.value.trim();
+      var shown = 0;
+      items.forEach(function (li) {
+        var ok = !q || li.getAttribute("data-name").indexOf(q) !== -1;
+        li.hidden = !ok;
+        if (ok) shown++;
+      });
+      groups.forEach(function (g) { g.hidden = !g.querySelector("[data-filter-item]:not([hidden])"); });
+      if (empty) empty.hidden = shown > 0;
+      if (count) count.textContent = q ? count.getAttribute("data-template").replace("{n}", shown) : "";
+    }
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(apply, 150); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
+  });
+})();

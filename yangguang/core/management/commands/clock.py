@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 EVERY_MINUTE = ["yangguang.publishing.tasks.publish_due_task"]
-DAILY = ["yangguang.disclosure.tasks.send_due_alerts"]
+DAILY = ["yangguang.disclosure.tasks.send_due_alerts", "yangguang.supervision.tasks.generate_monthly_bulletins",
+         "yangguang.monitoring.tasks.run_daily_monitoring"]
 
 
 class Command(BaseCommand):

@@ -20,9 +20,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, **opts):
         py = sys.executable
+        # Web workers keep their database connection for a minute: opening one (SQLite with its
+        # PRAGMAs, or a PostgreSQL backend) per request costs more than serving a cached page
+        # (bench/RESULTS.md, page throughput). An explicit setting wins.
+        web_env = {**os.environ, "YANGGUANG_CONN_MAX_AGE": os.environ.get("YANGGUANG_CONN_MAX_AGE", "60")}
         procs = [
             subprocess.Popen([py, "-m", "gunicorn", "yangguang.wsgi:application", "-b", f"{host}:{port}",
-                              "-w", str(workers), "--access-logfile", "-", "--timeout", "120"]),
+                              "-w", str(workers), "--access-logfile", "-", "--timeout", "120"], env=web_env),
             subprocess.Popen([py, "-m", "yangguang", "db_worker", "--interval", "2"]),
             subprocess.Popen([py, "-m", "yangguang", "clock"]),
         ]

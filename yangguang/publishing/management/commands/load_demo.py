@@ -7,6 +7,8 @@ from django.db import transaction
 from yangguang.disclosure.demo import load_applications
 from yangguang.orgs.models import Organization
 from yangguang.publishing.demo import DEMO_PASSWORD, load_demo
+from yangguang.reports.demo import load_reports
+from yangguang.supervision.demo import load_bulletins
 
 
 def _width(text: str) -> int:
@@ -35,7 +37,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             summary = load_demo(progress=lambda msg: self.stdout.write(f"  {msg}（{time.monotonic() - started:.1f}秒）"))
             applications = load_applications()
+            load_reports()  # demo annual reports of last year (yangguang.reports)
             self.stdout.write(f"  已办理{applications}件演示依申请公开（{time.monotonic() - started:.1f}秒）")
+            self.stdout.write(f"  已生成{load_bulletins()}份上月通报草稿（{time.monotonic() - started:.1f}秒）")
+            from yangguang.monitoring.demo import load_monitoring_demo  # noqa: I001  monitoring demo hook
+            self.stdout.write(f"  {load_monitoring_demo()}（{time.monotonic() - started:.1f}秒）")
         self.stdout.write(self.style.SUCCESS(
             f"演示数据载入完成：{summary.organizations}个机构，{summary.public_documents}篇公开文件，"
             f"用时{time.monotonic() - started:.1f}秒。"

@@ -1,0 +1,190 @@
+"""Public pages: home, org directory, catalog, column list, document page, 404, display prefs."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from portal_helpers import publish
+
+from yangguang.portal import views
+from yangguang.portal.pages import doc_path
+from yangguang.publishing.urlsutil import public_url
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN = ("已撤回的错误通知", "被下架的通知", "尚在起草的草稿通知")
+
+
+def get(url, client=None, **extra):
+    resp = (client or Client()).get(url, **extra)
+    return resp, resp.content.decode()
+
+
+def test_home_lists_latest_per_region_and_entry_points(site):
+    resp, html = get("/")
+    assert resp.status_code == 200
+    assert "市本级" in html and "测试县人民政府" in html
+    # The county's document sits in the county's region box, the city's in the city box.
+    city_box = html.split('id="region-1"')[1].split("</section>")[0]
+    county_box = html.split('id="region-2"')[1].split("</section>")[0]
+    assert "关于公开发布的通知" in city_box and "县教育局义务教育招生公告" not in city_box
+    assert "县教育局义务教育招生公告" in county_box
+    for title in HIDDEN:
+        assert title not in html
+    assert f'href="{reverse("portal:orgs")}"' in html and f'href="{reverse("apply:apply")}"' in html
+    assert "重点领域信息公开" in html and "社会救助" in html
+    assert 'rel="canonical"' in html and f'href="{reverse("discovery:site_atom")}"' in html
+    assert "public" in resp["Cache-Control"] and "max-age=60" in resp["Cache-Control"]
+
+
+def test_org_directory_groups_and_filters_without_js(site):
+    resp, html = get(reverse("portal:orgs"))
+    assert resp.status_code == 200
+    for name in ("测试市", "测试市教育局", "测试县人民政府", "测试县教育局"):
+        assert f">{name}</a>" in html
+    assert "人民政府" in html and "政府部门" in html
+    assert f'href="{reverse("portal:guide", args=["jyj"])}"' in html
+    _, filtered = get(reverse("portal:orgs") + "?q=县教育")
+    assert ">测试县教育局</a>" in filtered and ">测试市教育局</a>" not in filtered
+    assert "找到1个机构" in filtered
+    _, none = get(reverse("portal:orgs") + "?q=不存在的机构")
+    assert "没有找到名称相符的机构" in none and 'data-filter-empty hidden' not in none
+
+
+def test_org_catalog_counts_only_public_documents(site):
+    resp, html = get(reverse("portal:org", args=["jyj"]))
+    assert resp.status_code == 200
+    # 通知公告 holds one public, one withdrawn and one removed document (and a draft): count 1.
+    item = re.search(r'href="/jyj/tzgg/">通知公告</a> <span class="count">（(\d+)', html)
+    assert item and item.group(1) == "1"
+    assert "共3条公开信息" in html
+    assert 'type="application/rss+xml"' in html and reverse("discovery:org_atom", args=["jyj"]) in html
+    assert 'property="og:title"' in html and reverse("portal:guide", args=["jyj"]) in html
+
+
+def test_column_list_newest_first_paged_without_n_plus_one(site, monkeypatch, django_assert_max_num_queries):
+    more = [site.public]
+    for i in range(3):
+        more.append(publish(site.staff, f"第{i}份补充通知"))
+    monkeypatch.setattr(views, "COLUMN_PAGE_SIZE", 2)
+    url = reverse("portal:column", args=["jyj", "tzgg"])
+    with django_assert_max_num_queries(6):
+        resp, html = get(url)
+    assert resp.status_code == 200
+    assert html.index("第2份补充通知") < html.index("第1份补充通知")
+    assert "关于公开发布的通知" not in html  # oldest, on page 2
+    assert "第1页，共2页" in html
+    _, page2 = get(url + "?page=2")
+    assert "关于公开发布的通知" in page2 and "第0份补充通知" in page2
+    for title in HIDDEN:
+        assert title not in html + page2
+
+
+def test_document_page_metadata_attachments_and_links(site):
+    url = public_url(site.public)
+    resp, html = get(url)
+    assert resp.status_code == 200
+    for text in (site.public.index_number, "主题分类", "发布机构", "成文日期", "发文字号", "发布日期", "有效性", "公开的正文内容"):
+        assert text in html
+    assert "附件一.docx" in html and re.search(r"（Word，[\d.]+ KB）", html)
+    assert f'<link rel="canonical" href="http://testserver{url}">' in html
+    assert 'property="og:type" content="article"' in html
+    assert "?print=1" in html and "复制本页链接" in html and f'{reverse("apply:apply")}?org=jyj' in html
+    assert resp["ETag"] and "public" in resp["Cache-Control"]
+    again = Client().get(url, HTTP_IF_NONE_MATCH=resp["ETag"])
+    assert again.status_code == 304
+    # A different display preference is a different page, so the ETag changes.
+    c = Client()
+    c.cookies["yg_large"] = "1"
+    assert c.get(url, HTTP_IF_NONE_MATCH=resp["ETag"]).status_code == 200
+
+
+def test_interpretation_links_both_ways(site):
+    _, policy_html = get(public_url(site.policy))
+    _, interp_html = get(public_url(site.interpretation))
+    assert "相关解读" in policy_html and public_url(site.interpretation) in policy_html and "（图解）" in policy_html
+    assert "解读的政策文件" in interp_html and public_url(site.policy) in interp_html
+
+
+def test_print_view(site):
+    resp, html = get(public_url(site.public) + "?print=1")
+    assert resp.status_code == 200
+    assert "print-view" in html and 'name="robots" content="noindex"' in html and "打印本页" in html
+    assert "public-nav" not in html
+
+
+def test_withdrawn_shows_explanation_not_content(site):
+    resp, html = get(public_url(site.withdrawn))
+    assert resp.status_code == 200
+    assert "本信息已撤回" in html and "该通知内容有误，已重新发布。" in html
+    assert "公开的正文内容" not in html
+
+
+def test_removed_and_unknown_documents_are_404_in_chinese(site):
+    resp, html = get(public_url(site.removed))
+    assert resp.status_code == 404
+    resp, html = get("/no-such-org/x/2026-00001/")
+    assert resp.status_code == 404
+    assert "页面不存在" in html and "返回网站首页" in html and 'lang="zh-CN"' in html
+    assert doc_path("jyj", "tzgg", 2026, 99999) and get(doc_path("jyj", "tzgg", 2026, 99999))[0].status_code == 404
+
+
+def test_display_prefs_without_js(site):
+    c = Client()
+    resp = c.get(reverse("portal:display") + "?large=1&next=/orgs/")
+    assert resp.status_code == 302 and resp["Location"] == "/orgs/"
+    assert c.cookies["yg_large"].value == "1"
+    _, html = get("/orgs/", c)
+    assert 'class="a11y-large' in html
+    assert re.search(r'data-pref="large" aria-pressed="true"', html)
+    assert re.search(r'data-pref="contrast" aria-pressed="false"', html)
+    resp = c.get(reverse("portal:display") + "?large=0&next=https://evil.example/")
+    assert resp["Location"] == "/"
+    _, html = get("/orgs/", c)
+    assert "a11y-large" not in html
+
+
+def test_cached_pages_follow_withdrawal_and_new_interpretations(site):
+    from yangguang.publishing import services
+
+    column_url = reverse("portal:column", args=["jyj", "tzgg"])
+    doc_url = public_url(site.public)
+    policy_url = public_url(site.policy)
+    for _ in range(2):  # the second round is served from the page cache
+        assert "关于公开发布的通知" in get(column_url)[1]
+        assert "公开的正文内容" in get(doc_url)[1]
+        assert "第二份解读" not in get(policy_url)[1]
+    services.withdraw(site.public, site.staff.clerk, "内容需要更正，暂时撤回。")
+    assert "关于公开发布的通知" not in get(column_url)[1]
+    html = get(doc_url)[1]
+    assert "内容需要更正" in html and "公开的正文内容" not in html
+    second = publish(site.staff, "第二份解读", column="zcjd", genre="interpretation")
+    services.link_interpretation(second, site.policy, "text", site.staff.clerk)
+    assert "第二份解读" in get(policy_url)[1]
+
+
+def test_page_cache_is_not_shared_by_visitors_with_messages_or_session(site):
+    from django.core.cache import cache
+
+    cache.clear()
+    url = public_url(site.public)
+    c = Client()
+    c.cookies["messages"] = "x"
+    get(url, c)
+    assert not cache._cache  # rendered for this visitor only
+    get(url)
+    assert cache._cache  # an anonymous visitor's page is cached
+
+
+def test_500_page_is_chinese_with_a_way_back(rf):
+    from yangguang.core.views import server_error
+
+    html = server_error(rf.get("/x/")).content.decode()
+    assert "服务器内部错误" in html and 'href="/"' in html and 'lang="zh-CN"' in html
+
+
+def test_directory_path_is_a_reserved_org_slug():
+    from yangguang.orgs.services import org_problems
+
+    assert any("系统保留" in p for p in org_problems(code="", name="x", kind="department", slug="orgs"))

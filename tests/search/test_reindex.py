@@ -1,0 +1,77 @@
+"""The bulk import indexes in its own transaction; `search-reindex` rebuilds the index."""
+
+import json
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from yangguang.core.search import search
+from yangguang.core.search.models import SearchEntry
+from yangguang.core.search.reindex import reindex
+from yangguang.publishing import services
+from yangguang.publishing.importer import ImportFailed, import_documents
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(org, n, **extra):
+    return [{"org_code": org.code, "column": "tzgg", "title": f"关于社会救助资金发放情况的公示（第{i}批）",
+             "doc_number": f"测民发〔2025〕{i}号", "written_date": "", "published_date": "2025-03-01",
+             "topic": "17", "genre": "notice", "validity": "", "body": f"第{i}批社会救助资金已发放。", **extra}
+            for i in range(1, n + 1)]
+
+
+def _write(path, rows):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_import_indexes_every_document(tmp_path, staff_b):
+    import_documents(_write(tmp_path / "a.jsonl", _rows(staff_b.org, 7)))
+    res = search("社会救助 资金")
+    assert res.total == 7 and res.facets["year"] == [("2025", "2025", 7)]
+    assert search("测民发 2025 3号").total >= 1  # 发文字号 is indexed
+
+
+def test_failed_import_indexes_nothing(tmp_path, staff_b):
+    rows = _rows(staff_b.org, 3)
+    rows[2]["published_date"] = "not a date"
+    with pytest.raises(ImportFailed):
+        import_documents(_write(tmp_path / "b.jsonl", rows))
+    assert not SearchEntry.objects.exists()
+
+
+def test_reindex_rebuilds_and_drops_stale_rows(tmp_path, publish, staff_a, capsys):
+    docs = [publish("jyj", f"关于义务教育招生工作的通知（第{i}号）", "免试就近入学。") for i in range(5)]
+    withdrawn = docs[0]
+    services.withdraw(withdrawn, staff_a.clerk, "内容有误，予以撤回。")
+    with connection.cursor() as cursor:  # damage the index: drop a live row, re-add a withdrawn one
+        cursor.execute("DELETE FROM core_searchentry WHERE document_id = %s", [docs[1].pk])
+    from yangguang.core.search.indexer import IndexItem, index_items
+
+    index_items([IndexItem(withdrawn.pk, withdrawn.org_id, "x", "11", "notice", "valid", date(2026, 1, 1),
+                           "义务教育招生", "")])
+    assert search("义务教育 招生").total == 4  # 3 right, 1 stale; 1 missing
+    result = reindex(batch_size=2, workers=1)
+    assert (result.count, result.removed) == (4, 1)
+    assert {h.document.pk for h in search("义务教育 招生", per_page=50).hits} == {d.pk for d in docs[1:]}
+    # the command, with forked segmentation workers and --clear, prints progress and a summary
+    call_command("search_reindex", "--batch-size", "3", "--workers", "2", "--clear")
+    out, err = capsys.readouterr()
+    assert "索引重建完成：4篇" in out and "已索引 4/4 篇" in err and "每秒" in err and "预计还需" in err
+    assert search("义务教育 招生").total == 4
+
+
+def test_reindex_of_nothing_empties_the_index(publish, supervisor):
+    doc = publish("mzj", "关于调整城乡低保标准的通知")
+    services.remove_document(doc, supervisor, "测试下架")
+    index_row = SearchEntry.objects.count()
+    assert index_row == 0
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO core_searchentry (document_id, org_id, topic, genre, validity, year, "
+                       "published_date, title_seg, meta_seg, body_seg) VALUES (%s, 1, '17', 'notice', 'valid', "
+                       "2026, '2026-01-01', '低保', '', '')", [doc.pk])
+    assert reindex(workers=1).removed == 1
+    assert not SearchEntry.objects.exists()

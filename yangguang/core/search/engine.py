@@ -1,0 +1,195 @@
+"""`search()`: full-text search over public documents with filters, facets, sort and paging.
+
+Facets are counted on the matched set: the query and every active filter except the facet's
+own, so an active filter's facet still lists the alternatives (with `aria-current` on the
+chosen one in the page) and each count says how many results choosing that value gives.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import connection
+
+from .backends import backend
+from .highlight import highlight, snippet
+from .query import ParsedQuery, parse_query
+
+FACETS = ("org", "topic", "genre", "year", "validity")
+SORTS = ("relevance", "date")
+MAX_PER_PAGE = 100
+MAX_PAGE = 500  # deeper pages are refused by clamping: nobody reads result 10,001 by paging
+
+
+@dataclass
+class Hit:
+    document: object
+    score: float
+    title_html: str
+    snippet_html: str
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int = 0
+    page: int = 1
+    pages: int = 0
+    per_page: int = 20
+    sort: str = "relevance"
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=lambda: {f: [] for f in FACETS})
+    filters: dict[str, str] = field(default_factory=dict)  # the valid active filters, as given
+
+
+def _taxonomy():
+    from importlib import import_module
+
+    return import_module("yangguang.publishing.taxonomy")
+
+
+def _clean_filters(org, topic, genre, year, validity) -> tuple[dict[str, object], dict[str, str]]:
+    """Active filters as SQL values ({facet: value}) and as given ({facet: str}); unknown values
+    (a stale link, a typo) are ignored rather than answered with an error."""
+    tax = _taxonomy()
+    sql: dict[str, object] = {}
+    given: dict[str, str] = {}
+    if org:
+        Organization = apps.get_model("orgs", "Organization")
+        org_id = Organization.objects.filter(slug=str(org)).values_list("pk", flat=True).first()
+        if org_id is not None:
+            sql["org"], given["org"] = org_id, str(org)
+    for name, value, choices in (("topic", topic, tax.Topic), ("genre", genre, tax.Genre),
+                                 ("validity", validity, tax.Validity)):
+        if value and str(value) in choices.values:
+            sql[name], given[name] = str(value), str(value)
+    try:
+        y = int(year) if year not in (None, "") else None
+    except (TypeError, ValueError):
+        y = None
+    if y is not None and 1900 <= y <= 2100:
+        sql["year"], given["year"] = y, str(y)
+    return sql, given
+
+
+COLUMN = {"org": "org_id", "topic": "topic", "genre": "genre", "year": "year", "validity": "validity"}
+
+
+def _query(q: ParsedQuery, filters: dict[str, object], sort: str, limit: int, offset: int):
+    """One statement: the matched set (with its score) is computed once, as a materialized CTE;
+    the five facet counts and the requested page are read from it. So the text index is
+    searched, and scores computed, once per search instead of six times.
+
+    Returns ({facet: {key: count}}, [(document id, score)]) with keys as text."""
+    be = backend()
+    match, match_params = be.match(q)
+    # Date order needs no relevance: skip scoring every matched row (ts_rank reads each tsvector).
+    score, score_params = be.score(q) if sort != "date" else ("0", [])
+    parts, params = [], []
+    for name in FACETS:
+        where, wparams = _filters_sql(filters, skip=name)
+        parts.append(f"SELECT '{name}' AS kind, CAST({COLUMN[name]} AS TEXT) AS k, COUNT(*) AS n, "
+                     f"CAST(0 AS DOUBLE PRECISION) AS s FROM m {where} GROUP BY {COLUMN[name]}")
+        params += wparams
+    where, wparams = _filters_sql(filters)
+    if sort == "date":
+        order = "published_date DESC, document_id DESC"
+    else:
+        boost = ""
+        if q.years:
+            boost = "CASE WHEN year IN ({}) THEN 0 ELSE 1 END, ".format(", ".join(str(y) for y in q.years))
+        order = f"{boost}score DESC, document_id DESC"
+    parts.append(f"SELECT * FROM (SELECT 'hit' AS kind, CAST(document_id AS TEXT) AS k, 0 AS n, "
+                 f"CAST(score AS DOUBLE PRECISION) AS s FROM m {where} ORDER BY {order} LIMIT %s OFFSET %s) AS page")
+    params += wparams + [limit, offset]
+    sql = (f"WITH m AS MATERIALIZED (SELECT e.document_id, e.org_id, e.topic, e.genre, e.year, e.validity, "
+           f"e.published_date, {score} AS score FROM {be.source()} WHERE {match}) "
+           + " UNION ALL ".join(parts))
+    counts: dict[str, dict] = {name: {} for name in FACETS}
+    hits: list[tuple[int, float]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, score_params + match_params + params)
+        for kind, key, n, s in cursor.fetchall():
+            if kind == "hit":
+                hits.append((int(key), float(s or 0.0)))
+            else:
+                counts[kind][int(key) if kind in ("org", "year") else key] = n
+    return counts, hits
+
+
+def _filters_sql(filters: dict[str, object], skip: str | None = None) -> tuple[str, list]:
+    names = [n for n in filters if n != skip]
+    if not names:
+        return "", []
+    return "WHERE " + " AND ".join(f"{COLUMN[n]} = %s" for n in names), [filters[n] for n in names]
+
+
+def _labelled(counts: dict[str, dict], filters: dict[str, object]) -> dict[str, list[tuple[str, str, int]]]:
+    tax = _taxonomy()
+    out: dict[str, list[tuple[str, str, int]]] = {}
+    Organization = apps.get_model("orgs", "Organization")
+    orgs = {pk: (slug, name) for pk, slug, name in
+            Organization.objects.filter(pk__in=list(counts["org"])).values_list("pk", "slug", "name")}
+    out["org"] = sorted(((orgs[k][0], orgs[k][1], n) for k, n in counts["org"].items() if k in orgs),
+                        key=lambda t: (-t[2], t[1]))
+    for name, choices in (("topic", tax.Topic), ("genre", tax.Genre)):
+        labels = dict(choices.choices)
+        out[name] = sorted(((k, str(labels.get(k, k)), n) for k, n in counts[name].items()),
+                           key=lambda t: (-t[2], t[0]))
+    out["year"] = [(str(k), str(k), n) for k, n in sorted(counts["year"].items(), reverse=True)]
+    order = list(tax.Validity.values)
+    labels = dict(tax.Validity.choices)
+    out["validity"] = [(k, str(labels.get(k, k)), counts["validity"][k])
+                       for k in sorted(counts["validity"], key=lambda k: order.index(k) if k in order else 99)]
+    return out
+
+
+def _total(counts: dict[str, dict], filters: dict[str, object]) -> int:
+    """Results with every filter: the active value's count in any facet (or a facet's sum)."""
+    name = next((f for f in FACETS if f in filters), "validity")
+    facet = counts[name]
+    return facet.get(filters[name], 0) if name in filters else sum(facet.values())
+
+
+def _hits(q: ParsedQuery, ids: list[tuple[int, float]]) -> list[Hit]:
+    Document = apps.get_model("publishing", "Document")
+    docs = Document.objects.public().select_related("live_edition", "org", "column").in_bulk([pk for pk, _ in ids])
+    words = q.highlight_words
+    hits = []
+    for pk, score in ids:
+        doc = docs.get(pk)
+        if doc is None:  # cannot happen while the hooks run; a stale row is skipped, not shown
+            continue
+        ed = doc.live_edition
+        hits.append(Hit(doc, score, highlight(ed.title, words), snippet(ed.body_text or "", words)))
+    return hits
+
+
+def search(query: str, *, org: str | None = None, topic: str | None = None, genre: str | None = None,
+           year: int | None = None, validity: str | None = None, sort: str = "relevance",
+           page: int = 1, per_page: int = 20) -> SearchResult:
+    q = parse_query(query)
+    sort = sort if sort in SORTS else "relevance"
+    try:
+        per_page = max(1, min(MAX_PER_PAGE, int(per_page)))
+    except (TypeError, ValueError):
+        per_page = 20
+    try:
+        page = max(1, min(MAX_PAGE, int(page)))
+    except (TypeError, ValueError):
+        page = 1
+    filters, given = _clean_filters(org, topic, genre, year, validity)
+    res = SearchResult(query=q.text, per_page=per_page, sort=sort, filters=given)
+    if q.empty:
+        return res
+    counts, ids = _query(q, filters, sort, per_page, (page - 1) * per_page)
+    res.facets = _labelled(counts, filters)
+    res.total = _total(counts, filters)
+    res.pages = math.ceil(res.total / per_page)
+    res.page = min(page, max(res.pages, 1))
+    if res.page != page and res.total:  # asked past the end: show the last page
+        ids = _query(q, filters, sort, per_page, (res.page - 1) * per_page)[1]
+    res.hits = _hits(q, ids)
+    return res

@@ -1,0 +1,47 @@
+"""The search index table (app `core`).
+
+One row per public document: the filter and facet columns, shared by both backends, plus the
+backend's text index. SQLite keeps the segmented text in `title_seg`/`meta_seg`/`body_seg`, the
+external content of the FTS5 table `core_search_fts` (kept in step by triggers, so a plain
+DELETE, also Django's flush, updates it); PostgreSQL leaves them empty and keeps a weighted
+`tsvector` in `vector` with a GIN index. Both are created by migration 0005 for the database in
+use. Rows are written only by `indexer.py`, never through the ORM.
+
+Note for later migrations: SQLite rebuilds a table on most ALTERs, which drops triggers; a
+migration that alters this table must run `backends.sqlite_ddl()` again.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TsVectorField(models.Field):
+    """`tsvector` on PostgreSQL; an unused nullable column elsewhere."""
+
+    description = "PostgreSQL tsvector"
+
+    def db_type(self, connection):
+        return "tsvector" if connection.vendor == "postgresql" else "text"
+
+
+class SearchEntry(models.Model):
+    # Plain integers, not foreign keys: core depends on no feature app.
+    document_id = models.BigIntegerField(_("政府信息"), primary_key=True)
+    org_id = models.BigIntegerField(_("发布机构"), db_index=True)
+    topic = models.CharField(_("主题分类"), max_length=2)
+    genre = models.CharField(_("体裁"), max_length=16)
+    validity = models.CharField(_("有效性"), max_length=10)
+    year = models.PositiveSmallIntegerField(_("发布年份"), db_index=True)
+    published_date = models.DateField(_("发布日期"))
+    title_seg = models.TextField(_("标题分词"), blank=True, default="")
+    meta_seg = models.TextField(_("文号、主题词与机构分词"), blank=True, default="")
+    body_seg = models.TextField(_("正文与附件分词"), blank=True, default="")
+    vector = TsVectorField(_("检索向量"), null=True, blank=True)
+
+    class Meta:
+        app_label = "core"
+        verbose_name = _("检索索引")
+        verbose_name_plural = _("检索索引")
+
+    def __str__(self) -> str:
+        return str(self.document_id)

@@ -1,0 +1,65 @@
+"""The state a cached public page depends on, each read by one plain SQL query.
+
+Hot path of the document and column pages: composing these through the ORM cost more than
+running them. Standard SQL only (SQLite and PostgreSQL alike); table and column names come
+from the models. The result is a fingerprint: any publish, new edition, withdrawal or removal
+that the page would show changes it (see pages.cached_render)."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from yangguang.orgs.models import Organization
+from yangguang.publishing.models import Column, Document
+
+
+def _names() -> dict[str, str]:
+    d, c, o = Document._meta, Column._meta, Organization._meta
+    return {"doc": d.db_table, "col": c.db_table, "org": o.db_table,
+            **{f"d_{f.name}": f.column for f in d.concrete_fields},
+            "c_org": c.get_field("org").column}
+
+
+def _document_sql() -> str:
+    n = _names()
+    interp = (f"FROM {n['doc']} i WHERE i.{n['d_interpretation_of']} = d.id")
+    return (
+        f"SELECT d.id, d.{n['d_live_edition']}, d.{n['d_last_published_at']}, d.{n['d_withdrawn_at']}, "
+        f"p.id, p.{n['d_live_edition']}, p.{n['d_withdrawn_at']}, p.{n['d_removed_at']}, "
+        f"(SELECT COUNT(*) {interp}), (SELECT MAX(i.{n['d_last_published_at']}) {interp}), "
+        f"(SELECT MAX(i.{n['d_withdrawn_at']}) {interp}), (SELECT MAX(i.{n['d_removed_at']}) {interp}) "
+        f"FROM {n['doc']} d JOIN {n['org']} o ON o.id = d.{n['d_org']} "
+        f"JOIN {n['col']} c ON c.id = d.{n['d_column']} "
+        f"LEFT JOIN {n['doc']} p ON p.id = d.{n['d_interpretation_of']} "
+        f"WHERE o.slug = %s AND c.slug = %s AND d.{n['d_index_year']} = %s AND d.{n['d_index_serial']} = %s "
+        f"AND d.{n['d_live_edition']} IS NOT NULL AND d.{n['d_removed_at']} IS NULL"
+    )
+
+
+def _column_sql() -> str:
+    n = _names()
+    return (
+        f"SELECT c.id, COUNT(d.id), MAX(d.{n['d_last_published_at']}), MAX(d.{n['d_withdrawn_at']}), "
+        f"MAX(d.{n['d_removed_at']}) FROM {n['col']} c JOIN {n['org']} o ON o.id = c.{n['c_org']} "
+        f"LEFT JOIN {n['doc']} d ON d.{n['d_column']} = c.id WHERE o.slug = %s AND c.slug = %s GROUP BY c.id"
+    )
+
+
+_SQL: dict[str, str] = {}
+
+
+def _one(name: str, build, params) -> tuple | None:
+    sql = _SQL.get(name) or _SQL.setdefault(name, build())
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchone()
+
+
+def document_state(org_slug: str, column_slug: str, year: int, serial: int) -> tuple | None:
+    """(document id, …) for a live, not removed document at this address, else None."""
+    return _one("document", _document_sql, [org_slug, column_slug, year, serial])
+
+
+def column_state(org_slug: str, column_slug: str) -> tuple | None:
+    """(column id, documents, last publication, last withdrawal, last removal), or None."""
+    return _one("column", _column_sql, [org_slug, column_slug])

@@ -1,0 +1,78 @@
+"""The checks a report must pass before it is finalized, and the figures proposed for 一、总体情况.
+
+The two identities of table 三 (spec/annual-report.md; 国办公开办函〔2021〕30号 header note):
+第一项 + 第二项 = 第三项（七）总计 + 第四项 in every column, and 总计 = 自然人 + the five 法人或其他组织
+columns in every row. Subtotals must equal the sum of their rows. Messages name the row/column.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+
+from yangguang.disclosure.law import OUTCOMES
+
+from . import rows as R
+
+
+@cache
+def _labels() -> dict[str, str]:
+    return {k: label for k, label, _lvl in R.table3_rows()}
+
+
+def problems(tables: dict) -> list[str]:
+    """Every inconsistency of the tables, as Chinese sentences; empty when the report may be finalized."""
+    t3, out = tables["table3"], []
+    labels = _labels()
+    for i, col in enumerate(R.COLUMN_LABELS):
+        left = t3["new"][i] + t3["carried_in"][i]
+        right = t3["total"][i] + t3["carried_out"][i]
+        if left != right:
+            out.append(f"表三“{col}”列：第一项加第二项之和（{left}）不等于第三项（七）总计加第四项之和（{right}）。")
+    for key in R.TABLE3_KEYS:
+        six = sum(t3[key][:6])
+        if six != t3[key][6]:
+            out.append(f"表三“{labels[key]}”行：总计（{t3[key][6]}）不等于自然人与法人或其他组织各列之和（{six}）。")
+    for group in R.SUBTOTAL_GROUPS:
+        subs = [c for c in OUTCOMES if c.split(".")[0] == group]
+        for i, col in enumerate(R.COLUMN_LABELS):
+            s = sum(t3[c][i] for c in subs)
+            if s != t3[group][i]:
+                out.append(f"表三“{labels[group]}”行“{col}”列：小计（{t3[group][i]}）不等于其下各项之和（{s}）。")
+    for i, col in enumerate(R.COLUMN_LABELS):
+        s = sum(t3[g][i] for g in R.GROUP_KEYS)
+        if s != t3["total"][i]:
+            out.append(f"表三“（七）总计”行“{col}”列：总计（{t3['total'][i]}）不等于（一）至（六）之和（{s}）。")
+    for key in R.TABLE3_KEYS:
+        if any(v < 0 for v in t3[key]):
+            out.append(f"表三“{labels[key]}”行有负数。")
+    t4 = tables["table4"]
+    heads = ("行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）")
+    for n, head in enumerate(heads):
+        block = t4[n * 5:n * 5 + 5]
+        if sum(block[:4]) != block[4]:
+            out.append(f"表四“{head}”：总计（{block[4]}）不等于结果维持、结果纠正、其他结果、尚未审结之和（{sum(block[:4])}）。")
+    return out
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part * 100 / whole:.1f}%" if whole else "—"
+
+
+def proposals(tables: dict, fee_yuan: Decimal) -> list[tuple[str, str]]:
+    """(label, sentence) figures computed from the tables, offered for quoting in 一、总体情况 and 六."""
+    t2, t3, t4 = tables["table2"], tables["table3"], tables["table4"]
+    closed = t3["total"][6]
+    return [
+        ("主动公开", f"本年制发规章{t2['rule']['made']}件、行政规范性文件{t2['normative']['made']}件，"
+                 f"废止规章{t2['rule']['abolished']}件、行政规范性文件{t2['normative']['abolished']}件；"
+                 f"现行有效规章{t2['rule']['valid']}件、行政规范性文件{t2['normative']['valid']}件。"),
+        ("依申请公开", f"本年新收政府信息公开申请{t3['new'][6]}件，上年结转{t3['carried_in'][6]}件，"
+                  f"本年办结{closed}件，结转下年度继续办理{t3['carried_out'][6]}件。"),
+        ("办理结果", f"予以公开{t3['1'][6]}件（占办结数的{_pct(t3['1'][6], closed)}），"
+                 f"部分公开{t3['2'][6]}件，不予公开{t3['3'][6]}件，无法提供{t3['4'][6]}件，"
+                 f"不予处理{t3['5'][6]}件，其他处理{t3['6'][6]}件。"),
+        ("复议诉讼", f"因政府信息公开引发行政复议{t4[4]}件、行政诉讼{t4[9] + t4[14]}件，"
+                 f"其中被纠正{t4[1] + t4[6] + t4[11]}件。"),
+        ("信息处理费", f"本年收取政府信息公开信息处理费{fee_yuan:.2f}元。"),
+    ]

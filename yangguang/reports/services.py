@@ -1,0 +1,175 @@
+"""Annual report actions: each checks permission, changes state in one transaction and writes
+one audit event. Staff act only on their own org's report (orgs.scoping.can_act_in_org)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from yangguang.core import audit
+from yangguang.core.errors import InvalidInput, NotAllowed
+from yangguang.disclosure.models import Application
+from yangguang.orgs.models import Organization
+from yangguang.orgs.scoping import can_act_in_org
+
+from . import checks, tables
+from .models import AnnualReport, EnteredFigures, ReportVersion
+from .scope import scope_ids
+from .workflow import Action, Status, next_status
+
+NARRATIVE = ("overview", "problems", "other")
+FIGURE_FIELDS = {"licensing": "行政许可", "penalty": "行政处罚", "enforcement": "行政强制"}
+MAX_FEES = Decimal("9999999999.9999")
+
+
+def _require(by, org) -> None:
+    if not can_act_in_org(by, org):
+        raise NotAllowed("只能办理本机关的年度报告。")
+
+
+def _check_year(year: int) -> None:
+    if not (2008 <= year <= timezone.localdate().year):  # 条例 (2007) took effect on 2008-05-01
+        raise InvalidInput(f"年度“{year}”不正确。")
+
+
+def status_of(report: AnnualReport | None) -> str:
+    if report is None or report.pk is None:
+        return Status.NONE
+    latest = report.versions.order_by("-number").first()
+    if latest is None:
+        return Status.DRAFT
+    return Status.PUBLISHED if latest.published_at else Status.FINALIZED
+
+
+def fee_total_yuan(org_ids: list[int], year: int) -> Decimal:
+    """信息处理费 collected in the year by the orgs: paid fees only — the same rule as
+    disclosure.services_more.fee_total, summed over a report's scope."""
+    total = Application.objects.filter(org_id__in=org_ids, fee_paid_date__year=year).aggregate(
+        s=Sum("fee_amount"))["s"]
+    return total or Decimal("0")
+
+
+def enter_figures(org: Organization, year: int, by, *, licensing, penalty, enforcement, fees) -> EnteredFigures:
+    """Record 第二十条第（五）（六）（八）项 figures; the entering user and time are kept."""
+    _require(by, org)
+    _check_year(year)
+    errors, values = [], {}
+    for key, label in FIGURE_FIELDS.items():
+        raw = {"licensing": licensing, "penalty": penalty, "enforcement": enforcement}[key]
+        try:
+            values[key] = int(raw)
+            if values[key] < 0:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors.append(f"{label}本年处理决定数量须为不小于0的整数。")
+    try:
+        amount = Decimal(str(fees))
+        if not amount.is_finite() or amount < 0 or amount > MAX_FEES or amount != amount.quantize(tables.FEES_QUANTUM):
+            raise InvalidOperation
+        values["fees"] = amount
+    except (InvalidOperation, ValueError):
+        errors.append("行政事业性收费金额须为不小于0的数，单位万元，最多4位小数。")
+    if errors:
+        raise InvalidInput("录入数据有误：", details=errors)
+    with transaction.atomic():
+        figures, created = EnteredFigures.objects.select_for_update().get_or_create(
+            org=org, year=year, defaults={**values, "entered_by": by, "entered_at": timezone.now()})
+        old = {k: str(getattr(figures, k)) for k in values}
+        if not created:
+            for k, v in values.items():
+                setattr(figures, k, v)
+            figures.entered_by, figures.entered_at = by, timezone.now()
+            figures.save()
+        audit.record("report.figures", figures, actor=by, org_id=org.id, data={
+            "year": year, "old": None if created else old, "new": {k: str(v) for k, v in values.items()}})
+    return figures
+
+
+def save_narrative(org: Organization, year: int, by, **sections: str) -> AnnualReport:
+    """Save the narrative sections 一、五、六 of the working draft (creating it on first save)."""
+    _require(by, org)
+    _check_year(year)
+    unknown = set(sections) - set(NARRATIVE)
+    if unknown:
+        raise InvalidInput(f"未知的报告部分：{'、'.join(sorted(unknown))}")
+    with transaction.atomic():
+        report, _created = AnnualReport.objects.select_for_update().get_or_create(org=org, year=year)
+        next_status(status_of(report), Action.EDIT)
+        changed = [k for k, v in sections.items() if (v or "").strip() != getattr(report, k)]
+        for k in changed:
+            setattr(report, k, (sections[k] or "").strip())
+        report.updated_by, report.updated_at = by, timezone.now()
+        report.save()
+        audit.record("report.edit", report, actor=by, org_id=org.id, data={"year": year, "changed": changed})
+    return report
+
+
+def _freeze(report: AnnualReport, by, *, reason: str = "") -> ReportVersion:
+    """Compute and check the tables now; store them with the narrative in a new version."""
+    ids = scope_ids(report.org)
+    computed = tables.compute(report.org, report.year)
+    found = checks.problems(computed)
+    if not report.overview.strip():
+        found.insert(0, "“一、总体情况”尚未填写。")
+    if not EnteredFigures.objects.filter(org=report.org, year=report.year).exists():
+        found.insert(0, "尚未录入本机关第二十条第（五）（六）（八）项数据（行政许可、行政处罚、行政强制、行政事业性收费），"
+                        "没有的请录入0。")
+    if found:
+        raise InvalidInput("本报告不能定稿：", details=found)
+    number = (report.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    names = dict(Organization.objects.filter(id__in=ids).values_list("id", "name"))
+    return ReportVersion.objects.create(
+        report=report, number=number, org_name=report.org.name, scope=[names[i] for i in ids],
+        overview=report.overview, problems=report.problems, other=report.other, tables=computed,
+        correction_reason=reason, finalized_by=by, finalized_at=timezone.now(),
+    )
+
+
+def _locked(report: AnnualReport) -> AnnualReport:
+    return AnnualReport.objects.select_for_update().select_related("org").get(pk=report.pk)
+
+
+def finalize(report: AnnualReport, by) -> ReportVersion:
+    """定稿: freeze the computed tables and the narrative; refused while any check fails."""
+    _require(by, report.org)
+    with transaction.atomic():
+        report = _locked(report)
+        next_status(status_of(report), Action.FINALIZE)
+        version = _freeze(report, by)
+        audit.record("report.finalize", version, actor=by, org_id=report.org_id,
+                     data={"year": report.year, "version": version.number})
+    return version
+
+
+def publish(report: AnnualReport, by) -> ReportVersion:
+    """发布 the latest finalized version on the portal."""
+    _require(by, report.org)
+    with transaction.atomic():
+        report = _locked(report)
+        next_status(status_of(report), Action.PUBLISH)
+        version = report.versions.order_by("-number").first()
+        version.published_by, version.published_at = by, timezone.now()
+        version.save(update_fields=["published_by", "published_at"])
+        audit.record("report.publish", version, actor=by, org_id=report.org_id,
+                     data={"year": report.year, "version": version.number})
+    return version
+
+
+def correct(report: AnnualReport, by, *, reason: str) -> ReportVersion:
+    """更正 a published report: a new dated version, published at once; earlier ones stay viewable."""
+    _require(by, report.org)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("请填写更正说明（更正了什么、为什么）。")
+    with transaction.atomic():
+        report = _locked(report)
+        next_status(status_of(report), Action.CORRECT)
+        version = _freeze(report, by, reason=reason)
+        version.published_by, version.published_at = by, version.finalized_at
+        version.save(update_fields=["published_by", "published_at"])
+        audit.record("report.correct", version, actor=by, org_id=report.org_id,
+                     data={"year": report.year, "version": version.number, "reason": reason})
+    return version

@@ -1,0 +1,53 @@
+"""The figures other apps own: annual report status (reports) and column status / indicator scores
+(monitoring). Imported lazily and guarded, so this app still works (showing "不可用") in a deployment
+or a checkout where one of them is missing; nothing is guessed in their place."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+log = logging.getLogger(__name__)
+
+
+def _load(path: str, name: str):
+    try:
+        module = __import__(path, fromlist=[name])
+        return getattr(module, name)
+    except (ImportError, AttributeError):
+        log.info("%s.%s 不可用", path, name)
+        return None
+
+
+def late_reports(region, year: int, today: date) -> list | None:
+    """[LateReport(.org, .deadline, .status)] of annual reports for `year` not published by the
+    deadline (条例第49条); None when the reports app does not provide it."""
+    fn = _load("yangguang.reports.status", "late_reports")
+    return None if fn is None else list(fn(region, year, today))
+
+
+def status_label(code: str) -> str:
+    """The Chinese label of a report status code ("published" → "已发布")."""
+    status = _load("yangguang.reports.workflow", "Status")
+    try:
+        return str(status(code).label) if status is not None else code
+    except ValueError:
+        return code
+
+
+def report_status(org_ids: list[int], year: int) -> dict[int, str] | None:
+    """org id → the label of its `year` report's status, or None when the reports app is missing."""
+    fn = _load("yangguang.reports.status", "report_status")
+    return None if fn is None else {k: status_label(v) for k, v in fn(org_ids, year).items()}
+
+
+def column_status(org_ids: list[int], today: date) -> list | None:
+    """[ColumnStatus(.column, .org_id, .last_published, .count, .stale, .empty)] or None."""
+    fn = _load("yangguang.monitoring.measures", "column_status")
+    return None if fn is None else list(fn(org_ids, today))
+
+
+def latest_scores(org_ids: list[int]) -> dict | None:
+    """org id → OrgScore(.score, .verdict, .vetoed, .failed), or None."""
+    fn = _load("yangguang.monitoring.engine", "latest_results")
+    return None if fn is None else fn(org_ids)
