@@ -140,3 +140,29 @@ def test_no_horizontal_scroll_at_360px(live_server, browser, portal):
             width = pg.evaluate("() => document.documentElement.scrollWidth")
             assert width <= 360, (name, cookies, width)
     context.close()
+
+
+def test_search_filter_open_result_and_follow_interpretation(live_server, page, portal):
+    """Issue #3: a citizen searches in Chinese, narrows by 发布机构, opens the policy and follows its
+    interpretation link."""
+    county_staff = Staff(portal["county"], "cz")
+    county_staff.publish(county_staff.draft(title="县里开展教育惠民政策宣传活动", column="gzdt",
+                                            body="<p>教育惠民政策进社区。</p>"))
+    base = live_server.url
+    page.goto(f"{base}/")
+    box = page.get_by_role("searchbox").first
+    box.fill("教育惠民 政策")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?"))
+    hits = page.locator(".hit-title a")
+    assert hits.count() == 3  # the policy, its interpretation and the county's news item
+    assert page.locator(".hit-title mark").first.inner_text() in ("教育", "惠民", "政策", "教育惠民")
+    page.locator(".facet a", has_text=portal["org"].name).first.click()
+    page.wait_for_url(re.compile(r"org=" + portal["org"].slug))
+    assert hits.count() == 2
+    assert "县里开展" not in page.locator(".search-results, main").first.inner_text()
+    page.locator(".hit-title a", has_text="测试市教育惠民政策实施办法").click()
+    page.wait_for_url(f"{base}{public_url(portal['docs'][1])}")
+    page.get_by_role("link", name="图解：教育惠民政策实施办法").click()
+    page.wait_for_url(f"{base}{public_url(portal['docs'][2])}")
+    assert page.get_by_role("heading", level=1, name="图解：教育惠民政策实施办法").is_visible()

@@ -39,7 +39,7 @@ def create_organization(
 
 # First path segments the site itself uses; an org slug equal to one would shadow or be shadowed.
 RESERVED_SLUGS = frozenset({
-    "admin", "api", "apply", "bulletins", "feeds", "files", "guide", "healthz", "login", "logout", "orgs", "reports",
+    "admin", "api", "apply", "bench", "bulletins", "feeds", "files", "guide", "healthz", "login", "logout", "orgs", "reports",
     "robots.txt", "search", "sitemap.xml", "static", "tools", "workbench",
 })
 
