@@ -12,7 +12,7 @@ from io import BytesIO
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from yangguang.core.exports.letters import CJK_FONTS, DOCX_FONT
+from yangguang.core.exports.letters import CJK_FONTS, run_font
 
 from . import layout
 from . import rows as R
@@ -87,14 +87,6 @@ def to_json(content: ReportContent) -> str:
 # --- Word -----------------------------------------------------------------------------------
 
 
-def _font(run, size: float, bold: bool = False) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run.font.size, run.font.bold, run.font.name = Pt(size), bold, DOCX_FONT
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), DOCX_FONT)
-
-
 def _docx_table(doc, grid: layout.Grid) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -108,7 +100,7 @@ def _docx_table(doc, grid: layout.Grid) -> None:
             target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
         para = target.paragraphs[0]
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER if cell.num or cell.head else WD_ALIGN_PARAGRAPH.LEFT
-        _font(para.add_run(cell.text), 9 if grid.columns > 4 else 10.5, bold=cell.head and r < 3)
+        run_font(para.add_run(cell.text), 9 if grid.columns > 4 else 10.5, bold=cell.head and r < 3)
 
 
 def to_docx(content: ReportContent) -> bytes:
@@ -125,12 +117,12 @@ def to_docx(content: ReportContent) -> bytes:
         setattr(section, side, Mm(18))
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(p.add_run(content.title), 18, bold=True)
+    run_font(p.add_run(content.title), 18, bold=True)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(p.add_run(content.version_line), 10.5)
+    run_font(p.add_run(content.version_line), 10.5)
     for heading, body in content.sections():
-        _font(doc.add_paragraph().add_run(heading), 14, bold=True)
+        run_font(doc.add_paragraph().add_run(heading), 14, bold=True)
         if isinstance(body, layout.Grid):
             _docx_table(doc, body)
             continue
@@ -138,7 +130,7 @@ def to_docx(content: ReportContent) -> bytes:
             if text.strip():
                 para = doc.add_paragraph()
                 para.paragraph_format.first_line_indent = Pt(24)
-                _font(para.add_run(text.strip()), 12)
+                run_font(para.add_run(text.strip()), 12)
     buf = BytesIO()
     doc.save(buf)
     return buf.getvalue()

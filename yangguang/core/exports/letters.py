@@ -29,7 +29,8 @@ class LetterContent:
     date_text: str  # e.g. "2025年10月30日"
 
 
-def _run_font(run, size: int, bold: bool = False) -> None:
+def run_font(run, size: float, bold: bool = False) -> None:
+    """Size, weight and the CJK font of a python-docx run (Word needs the East Asian font set apart)."""
     run.font.size = Pt(size)
     run.font.bold = bold
     run.font.name = DOCX_FONT
@@ -40,19 +41,19 @@ def to_docx(letter: LetterContent) -> bytes:
     doc = Document()
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run_font(p.add_run(letter.title), 22, bold=True)
+    run_font(p.add_run(letter.title), 22, bold=True)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run_font(p.add_run(letter.number), 14)
-    _run_font(doc.add_paragraph().add_run(letter.addressee), 16)
+    run_font(p.add_run(letter.number), 14)
+    run_font(doc.add_paragraph().add_run(letter.addressee), 16)
     for text in letter.paragraphs:
         para = doc.add_paragraph()
         para.paragraph_format.first_line_indent = Pt(32)
-        _run_font(para.add_run(text), 16)
+        run_font(para.add_run(text), 16)
     for text in (letter.sender, letter.date_text):
         para = doc.add_paragraph()
         para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _run_font(para.add_run(text), 16)
+        run_font(para.add_run(text), 16)
     buf = BytesIO()
     doc.save(buf)
     return buf.getvalue()
