@@ -18,6 +18,17 @@ def _official_calendar(request):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Each test's database is rolled back, so ids and column listing versions repeat across
+    tests; a page cached by an earlier test must not answer for a later one. (In production
+    versions only grow.) The rate-limit cache is a database table and rolls back by itself."""
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    yield
+
+
 @pytest.fixture
 def city(db):
     return new_org("测试市", "city", "city")

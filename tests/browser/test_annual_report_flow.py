@@ -1,5 +1,6 @@
-"""年报 end to end in real Chromium: a department user enters the figures, writes the narrative,
-finalizes and publishes; the report appears on the portal with its downloads."""
+"""年报 end to end in real Chromium: a department user who is also its 分管领导 enters the figures,
+writes the narrative, finalizes and publishes (sign-off needs a leader); the report appears on the
+portal with its downloads."""
 
 import io
 import re
@@ -16,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_write_finalize_publish_and_read_on_portal(live_server, browser, org_a):
-    user = new_user("nb_writer", org_a, "clerk")
+    user = new_user("nb_writer", org_a, "clerk", "deputy")
     year = default_year()
     base = live_server.url
     page = browser.new_context(locale="zh-CN", accept_downloads=True).new_page()

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from conftest import TODAY, bare_org, col, ind, pub
+from conftest import TODAY, at, bare_org, col, ind, pub
 
 from yangguang.disclosure.models import Application
 from yangguang.disclosure.workflow import State as AppState
@@ -145,6 +145,39 @@ def test_late_publication_twenty_working_days(org):
     for _ in range(25):
         pub(c, 1, info_date=TODAY - timedelta(days=90))
     assert float(measure(org, "late_publication").points) == -10
+
+
+def test_late_publication_agrees_with_timeliness_for_every_document(org):
+    """The set-based measure (due dates joined into SQL) against the per-edition rule, over info
+    dates inside and far outside the range the SQL judges (those are judged in Python)."""
+    from yangguang.publishing.models import Edition
+    from yangguang.publishing.timeliness import timeliness
+
+    c = col(org, "tzgg", "notice")
+    docs = [pub(c, days_ago, info_date=TODAY - timedelta(days=info_ago))
+            for info_ago in (900, 500, 120, 61, 45, 40, 34, 31, 29, 28, 27, 21, 2, -30)
+            for days_ago in (0, 4, 9, 16)]
+    late = {d.id for d in docs if not timeliness(Edition.objects.get(pk=d.live_edition_id)).on_time}
+    assert 0 < len(late) < len(docs)
+    r = IndicatorResult.objects.get(run=engine.run(trigger="command", scope_org=org, only_org=True,
+                                                   indicator=ind("late_publication"), today=TODAY), org=org)
+    assert (r.value, set(r.details["documents"])) == (len(late), late)
+
+
+def test_year_window_starts_at_local_midnight(org):
+    """近一年 starts at local midnight 364 days before today: a document published at 07:00 on that
+    day counts, one published at 23:00 the day before does not (in UTC both fall on the same date)."""
+    from yangguang.publishing.models import Document, Edition
+
+    c = col(org, "zcwj", "notice")
+    first_day = TODAY - timedelta(days=364)
+    inside = pub(c, 364, genre="normative", info_date=first_day - timedelta(days=60))
+    outside = pub(c, 365, genre="normative", info_date=first_day - timedelta(days=60))
+    for doc, when in ((inside, at(first_day, 7)), (outside, at(first_day - timedelta(days=1), 23))):
+        Document.objects.filter(pk=doc.pk).update(first_published_at=when, last_published_at=when)
+        Edition.objects.filter(pk=doc.live_edition_id).update(published_at=when)
+    assert measure(org, "policy_without_interpretation").details["documents"] == [inside.id]
+    assert measure(org, "late_publication").details["documents"] == [inside.id]
 
 
 def test_overdue_applications(org):

@@ -164,6 +164,32 @@ def test_cached_pages_follow_withdrawal_and_new_interpretations(site):
     assert "第二份解读" in get(policy_url)[1]
 
 
+def test_column_page_cache_follows_each_change_the_list_shows(site, supervisor):
+    """The column page is cached under the column's listing version: publication, withdrawal
+    and removal each bump it in their transaction; a draft does not."""
+    from yangguang.publishing import services
+    from yangguang.publishing.models import Column
+
+    def version(slug):
+        return Column.objects.get(org__slug="jyj", slug=slug).listing_version
+
+    url = reverse("portal:column", args=["jyj", "zcjd"])
+    get(url)
+    before = version("zcjd")
+    site.staff.draft(title="还在起草的解读", column="zcjd", genre="interpretation")
+    assert version("zcjd") == before and "还在起草的解读" not in get(url)[1]
+    doc = publish(site.staff, "新发布的解读", column="zcjd", genre="interpretation")
+    assert version("zcjd") == before + 1
+    html = get(url)[1]
+    assert "新发布的解读" in html
+    services.withdraw(doc, site.staff.clerk, "内容需要更正，暂时撤回。")
+    assert version("zcjd") == before + 2 and "新发布的解读" not in get(url)[1]
+    notices = reverse("portal:column", args=["jyj", "tzgg"])
+    assert "关于公开发布的通知" in get(notices)[1]  # now in the page cache
+    services.remove_document(site.public, supervisor, "违规发布，予以下架。")
+    assert "关于公开发布的通知" not in get(notices)[1]
+
+
 def test_page_cache_is_not_shared_by_visitors_with_messages_or_session(site):
     from django.core.cache import cache
 

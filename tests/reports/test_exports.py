@@ -40,8 +40,8 @@ def version(org_a, org_b, staff_a):
     services.enter_figures(org_a, YEAR, staff_a.clerk, licensing=12, penalty=3, enforcement=1, fees="1.2345")
     report = services.save_narrative(org_a, YEAR, staff_a.clerk, overview="第一段总体情况。\n第二段。",
                                      problems="主要问题。", other="信息处理费0元。")
-    services.finalize(report, staff_a.clerk)
-    return services.publish(report, staff_a.clerk)
+    services.finalize(report, staff_a.principal)
+    return services.publish(report, staff_a.principal)
 
 
 def test_layout_tiles_every_grid():

@@ -27,7 +27,7 @@ def _write_and_finalize(c, org):
 
 
 def test_staff_flow_and_portal(client, staff_a, org_a):
-    c = login(client, staff_a.clerk)
+    c = login(client, staff_a.principal)
     home = c.get(reverse("reports:home"))
     assert home.status_code == 200 and f"{YEAR}年度" in home.content.decode()
     page = c.get(reverse("reports:edit", args=[org_a.id, YEAR])).content.decode()
@@ -46,7 +46,7 @@ def test_staff_flow_and_portal(client, staff_a, org_a):
     assert client.get(reverse("reports_public:download", args=[org_a.slug, YEAR, "exe"])).status_code == 404
 
     # a correction: the old version stays viewable and is linked
-    login(client, staff_a.clerk)
+    login(client, staff_a.deputy)
     client.post(reverse("reports:edit", args=[org_a.id, YEAR]), {"overview": "更正后的总体情况。", "problems": "", "other": ""})
     client.post(reverse("reports:correct", args=[org_a.id, YEAR]), {"reason": "修正总体情况表述。"})
     client.logout()
@@ -65,7 +65,7 @@ def test_other_org_staff_cannot_see_or_act(client, staff_a, staff_b, org_a):
 
 
 def test_supervisor_reads_region_but_does_not_act(client, staff_a, org_a, supervisor, city):
-    login(client, staff_a.clerk)
+    login(client, staff_a.principal)
     _write_and_finalize(client, org_a)
     client.logout()
     other_region = new_org("外市人民政府", "waishi", "city")
@@ -95,8 +95,60 @@ def test_invalid_figures_show_errors(client, staff_a, org_a):
 
 
 def test_finalize_refusal_is_shown(client, staff_a, org_a):
-    c = login(client, staff_a.clerk)
+    c = login(client, staff_a.principal)
     c.post(reverse("reports:edit", args=[org_a.id, YEAR]), {"overview": "", "problems": "", "other": ""})
     page = c.post(reverse("reports:finalize", args=[org_a.id, YEAR]), follow=True).content.decode()
     assert "本报告不能定稿" in page and "尚未录入" in page and "“一、总体情况”尚未填写" in page
+    assert not ReportVersion.objects.exists()
+
+
+SIGN_OFF_NOTE = "定稿、发布和更正须由本单位主要领导或分管领导办理"
+SIGN_OFF_REFUSED = "只有本单位主要领导或分管领导可以定稿、发布或更正年度报告。"
+
+
+def test_clerk_writes_but_gets_no_sign_off_buttons_and_is_refused(client, staff_a, org_a):
+    c = login(client, staff_a.clerk)
+    edit = reverse("reports:edit", args=[org_a.id, YEAR])
+    r = _write_and_finalize(c, org_a)  # the clerk's figures and narrative are saved; the finalize POST is refused
+    assert r.status_code == 200 and SIGN_OFF_REFUSED in r.content.decode()
+    assert not ReportVersion.objects.exists()
+    page = c.get(edit).content.decode()
+    assert "本年度总体情况良好。" in page and "保存正文" in page and "保存录入数据" in page
+    assert SIGN_OFF_NOTE in page
+    for url in ("finalize", "publish", "correct"):
+        assert reverse(f"reports:{url}", args=[org_a.id, YEAR]) not in page, url
+
+    # a leader finalizes; the clerk still sees no publish button and a forged POST is refused
+    login(client, staff_a.deputy)
+    assert "已定稿（第1版）" in client.post(reverse("reports:finalize", args=[org_a.id, YEAR]), follow=True).content.decode()
+    assert reverse("reports:publish", args=[org_a.id, YEAR]) in client.get(edit).content.decode()
+    c = login(client, staff_a.clerk)
+    assert reverse("reports:publish", args=[org_a.id, YEAR]) not in c.get(edit).content.decode()
+    r = c.post(reverse("reports:publish", args=[org_a.id, YEAR]))
+    assert r.status_code == 302 and r.url == edit
+    assert SIGN_OFF_REFUSED in c.get(edit).content.decode()
+    assert not ReportVersion.objects.filter(published_at__isnull=False).exists()
+
+    login(client, staff_a.principal)
+    client.post(reverse("reports:publish", args=[org_a.id, YEAR]))
+    assert ReportVersion.objects.get().published_by == staff_a.principal
+    c = login(client, staff_a.clerk)
+    page = c.get(edit).content.decode()
+    assert reverse("reports:correct", args=[org_a.id, YEAR]) not in page and SIGN_OFF_NOTE in page
+    r = c.post(reverse("reports:correct", args=[org_a.id, YEAR]), {"reason": "修正。"}, follow=True)
+    assert r.status_code == 200 and SIGN_OFF_REFUSED in r.content.decode()
+    assert ReportVersion.objects.count() == 1
+
+
+def test_leader_sees_sign_off_buttons(client, staff_a, org_a):
+    for leader in (staff_a.principal, staff_a.deputy):
+        page = login(client, leader).get(reverse("reports:edit", args=[org_a.id, YEAR])).content.decode()
+        assert SIGN_OFF_NOTE not in page and "先保存报告正文，再定稿。" in page
+
+
+def test_principal_of_another_org_cannot_finalize(client, staff_a, staff_b, org_a):
+    login(client, staff_a.clerk)
+    _write_and_finalize(client, org_a)
+    c = login(client, staff_b.principal)
+    assert c.post(reverse("reports:finalize", args=[org_a.id, YEAR])).status_code == 404
     assert not ReportVersion.objects.exists()

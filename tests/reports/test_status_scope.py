@@ -61,11 +61,13 @@ def _publish(org, user, when: datetime, monkeypatch):
 
 def test_status_and_late_list_at_the_deadlines(tree, monkeypatch):
     t = tree
-    _publish(t["a"], new_user("a_w", t["a"], "clerk"), datetime(2026, 1, 30, 9), monkeypatch)
-    _publish(t["b"], new_user("b_w", t["b"], "clerk"), datetime(2026, 2, 3, 9), monkeypatch)  # late
+    # finalize and publish need a leader (主要领导/分管领导); a leader may also write
+    _publish(t["a"], new_user("a_w", t["a"], "principal"), datetime(2026, 1, 30, 9), monkeypatch)
+    _publish(t["b"], new_user("b_w", t["b"], "deputy"), datetime(2026, 2, 3, 9), monkeypatch)  # late
     county_writer = new_user("c_w", t["county"], "clerk")
     services.enter_figures(t["county"], YEAR, county_writer, licensing=0, penalty=0, enforcement=0, fees=0)
-    services.finalize(services.save_narrative(t["county"], YEAR, county_writer, overview="x"), county_writer)
+    services.finalize(services.save_narrative(t["county"], YEAR, county_writer, overview="x"),
+                      new_user("c_zy", t["county"], "principal"))
     services.save_narrative(t["town"], YEAR, new_user("t_w", t["town"], "clerk"), overview="x")
     status = report_status([o.id for o in t.values()], YEAR)
     assert status == {t["city"].id: "none", t["a"].id: "published", t["b"].id: "published", t["section"].id: "none",

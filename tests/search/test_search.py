@@ -72,6 +72,32 @@ def test_paging(corpus):
     assert search("社会救助", page="x").page == 1
 
 
+def test_relevance_ranks_candidates_then_continues_in_cheap_order(corpus, publish, monkeypatch):
+    """Only the first RANK_CANDIDATES matches by (title hit, newest) are ranked by the full score;
+    the rest follow in that cheap order. Paging must still show every match exactly once."""
+    from yangguang.core.search import engine
+
+    # Body-only matches, newer than every title match, and one that repeats the word (higher score).
+    late = publish("fgw", "关于开展春季植树活动的通知", "社会救助。", published_date=date(2026, 9, 1))
+    strong = publish("fgw", "关于城市道路养护的通知", "社会救助" * 6 + "。", published_date=date(2026, 8, 1))
+    titles = [corpus[k].pk for k in ("c", "a", "b", "d")]  # title hits, newest first
+    monkeypatch.setattr(engine, "RANK_CANDIDATES", 3)
+    ranked = search("社会救助", per_page=2)
+    pages = [ranked] + [search("社会救助", per_page=2, page=p) for p in (2, 3)]
+    order = [h.document.pk for r in pages for h in r.hits]
+    assert sorted(order) == sorted(titles + [late.pk, strong.pk]) and len(order) == 6  # each once
+    # Candidates = the three newest title hits, ranked by score among themselves ...
+    assert set(order[:3]) == set(titles[:3])
+    scores = [h.score for r in pages[:2] for h in r.hits][:3]
+    assert scores == sorted(scores, reverse=True) and scores[0] > 0
+    # ... then the cheap order: the remaining title hit, then the body-only ones newest first.
+    assert order[3:] == [titles[3], late.pk, strong.pk]
+    monkeypatch.setattr(engine, "RANK_CANDIDATES", 100)
+    full = [h.document.pk for h in search("社会救助", per_page=10).hits]
+    assert set(full[:4]) == set(titles)  # full ranking: title weight 10 puts every title hit first
+    assert full.index(strong.pk) < full.index(late.pk)  # six occurrences beat one
+
+
 def test_empty_and_nonsense_queries_give_no_results(corpus):
     for q in ("", "   ", "！？", 'NEAR(" OR *', "'; drop table x; --", "x" * 10000, "不存在的词语组合鑫"):
         res = search(q)

@@ -17,7 +17,7 @@ def _names() -> dict[str, str]:
     d, c, o = Document._meta, Column._meta, Organization._meta
     return {"doc": d.db_table, "col": c.db_table, "org": o.db_table,
             **{f"d_{f.name}": f.column for f in d.concrete_fields},
-            "c_org": c.get_field("org").column}
+            "c_org": c.get_field("org").column, "c_listing_version": c.get_field("listing_version").column}
 
 
 def _document_sql() -> str:
@@ -39,9 +39,8 @@ def _document_sql() -> str:
 def _column_sql() -> str:
     n = _names()
     return (
-        f"SELECT c.id, COUNT(d.id), MAX(d.{n['d_last_published_at']}), MAX(d.{n['d_withdrawn_at']}), "
-        f"MAX(d.{n['d_removed_at']}) FROM {n['col']} c JOIN {n['org']} o ON o.id = c.{n['c_org']} "
-        f"LEFT JOIN {n['doc']} d ON d.{n['d_column']} = c.id WHERE o.slug = %s AND c.slug = %s GROUP BY c.id"
+        f"SELECT c.id, c.{n['c_listing_version']} FROM {n['col']} c JOIN {n['org']} o ON o.id = c.{n['c_org']} "
+        f"WHERE o.slug = %s AND c.slug = %s"
     )
 
 
@@ -61,5 +60,6 @@ def document_state(org_slug: str, column_slug: str, year: int, serial: int) -> t
 
 
 def column_state(org_slug: str, column_slug: str) -> tuple | None:
-    """(column id, documents, last publication, last withdrawal, last removal), or None."""
+    """(column id, listing version), or None. The version is bumped by every change the list
+    shows (publishing.listing), so it stands for the list's content without counting it."""
     return _one("column", _column_sql, [org_slug, column_slug])

@@ -42,6 +42,7 @@ from yangguang.core.errors import InvalidInput
 from yangguang.core.screening import BLOCKING, mask_text, screen_text
 from yangguang.orgs.models import Organization
 
+from . import listing
 from .models import Column, Document, Edition, IndexCounter
 from .services.common import check_fields, content_hash, html_to_text, sanitize_body
 from .services.publication import format_index_number
@@ -348,6 +349,7 @@ def _insert_batch(docs: list[Document], editions: list[Edition]) -> None:
     first_edition = Edition.objects.filter(document_id=OuterRef("pk"), number=1).values("pk")[:1]
     Document.objects.filter(pk__in=[d.pk for d in docs]).update(live_edition_id=Subquery(first_edition))
     search.index_imported(docs, editions)  # same transaction as the documents
+    listing.bump(d.column_id for d in docs)
 
 
 def _changed(line: int) -> InvalidInput:

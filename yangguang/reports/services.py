@@ -1,5 +1,6 @@
 """Annual report actions: each checks permission, changes state in one transaction and writes
-one audit event. Staff act only on their own org's report (orgs.scoping.can_act_in_org)."""
+one audit event. Staff act only on their own org's report (orgs.scoping.can_act_in_org); finalize,
+publish and correct further need a leader of that org (can_sign_off)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from yangguang.core import audit
 from yangguang.core.errors import InvalidInput, NotAllowed
 from yangguang.disclosure.models import Application
 from yangguang.orgs.models import Organization
+from yangguang.orgs.roles import Role
 from yangguang.orgs.scoping import can_act_in_org
 
 from . import checks, tables
@@ -23,11 +25,25 @@ from .workflow import Action, Status, next_status
 NARRATIVE = ("overview", "problems", "other")
 FIGURE_FIELDS = {"licensing": "行政许可", "penalty": "行政处罚", "enforcement": "行政强制"}
 MAX_FEES = Decimal("9999999999.9999")
+SIGN_OFF_ROLES = (Role.PRINCIPAL, Role.DEPUTY)
 
 
 def _require(by, org) -> None:
     if not can_act_in_org(by, org):
         raise NotAllowed("只能办理本机关的年度报告。")
+
+
+def can_sign_off(user, org) -> bool:
+    """May `user` finalize, publish and correct `org`'s annual report?"""
+    # The report is the office's own statutory statement (条例第49、50条), signed off at leader level as
+    # in a real office; staff still enter the figures and write the narrative. No admin bypass, as elsewhere.
+    return can_act_in_org(user, org) and any(user.has_role(role) for role in SIGN_OFF_ROLES)
+
+
+def _require_leader(by, org) -> None:
+    _require(by, org)
+    if not can_sign_off(by, org):
+        raise NotAllowed("只有本单位主要领导或分管领导可以定稿、发布或更正年度报告。")
 
 
 def _check_year(year: int) -> None:
@@ -134,7 +150,7 @@ def _locked(report: AnnualReport) -> AnnualReport:
 
 def finalize(report: AnnualReport, by) -> ReportVersion:
     """定稿: freeze the computed tables and the narrative; refused while any check fails."""
-    _require(by, report.org)
+    _require_leader(by, report.org)
     with transaction.atomic():
         report = _locked(report)
         next_status(status_of(report), Action.FINALIZE)
@@ -146,7 +162,7 @@ def finalize(report: AnnualReport, by) -> ReportVersion:
 
 def publish(report: AnnualReport, by) -> ReportVersion:
     """发布 the latest finalized version on the portal."""
-    _require(by, report.org)
+    _require_leader(by, report.org)
     with transaction.atomic():
         report = _locked(report)
         next_status(status_of(report), Action.PUBLISH)
@@ -160,7 +176,7 @@ def publish(report: AnnualReport, by) -> ReportVersion:
 
 def correct(report: AnnualReport, by, *, reason: str) -> ReportVersion:
     """更正 a published report: a new dated version, published at once; earlier ones stay viewable."""
-    _require(by, report.org)
+    _require_leader(by, report.org)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("请填写更正说明（更正了什么、为什么）。")

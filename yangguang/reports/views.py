@@ -1,6 +1,7 @@
 """工作台 › 公开年报: the user's org reports, the editor (narrative, computed tables with their
 checks, proposed figures, entered figures), finalize, publish, correct. Staff act only on their own
-org; a supervisor reads every org of its region."""
+org, and only its leaders finalize, publish and correct (services.can_sign_off); a supervisor reads
+every org of its region."""
 
 from __future__ import annotations
 
@@ -78,6 +79,7 @@ def _editor_context(request, org: Organization, year: int, *, narrative=None, fi
         "proposals": checks.proposals(computed, fee), "fee": fee, "figures": figures,
         "narrative": narrative, "figures_form": figures_form, "correct_form": CorrectForm(),
         "versions": versions, "can_act": can_act_in_org(request.user, org),
+        "can_sign_off": services.can_sign_off(request.user, org),
         "scope": list(Organization.objects.filter(id__in=scope_ids(org)).values_list("name", flat=True)),
         "deadline": deadline(org.kind, year),
     }

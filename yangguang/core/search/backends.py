@@ -28,18 +28,25 @@ class Backend:
     # --- writing -------------------------------------------------------------------------
 
     def upsert_sql(self) -> str:
-        cols = ", ".join(COLUMNS)
+        """PostgreSQL: one row's upsert, for executemany (psycopg pipelines it). Parameters in
+        `indexer.row_for` order; `vector` = title (A) + meta (B) + body (D), `title_vector` its
+        A/B part, each text parsed once."""
+        if self.vendor != "postgresql":
+            raise NotImplementedError("SQLite writes with insert_sql() (see indexer.write_rows)")
         update = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS[1:])
-        if self.vendor == "postgresql":
-            values = ", ".join(["%s"] * len(COLUMNS)) + (
-                ", '', '', '', setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B')"
-                " || setweight(to_tsvector('simple', %s), 'D')")
-            return (f"INSERT INTO {TABLE} ({cols}, title_seg, meta_seg, body_seg, vector) VALUES ({values}) "
-                    f"ON CONFLICT (document_id) DO UPDATE SET {update}, vector = excluded.vector")
-        values = ", ".join(["%s"] * (len(COLUMNS) + 3))
-        return (f"INSERT INTO {TABLE} ({cols}, title_seg, meta_seg, body_seg) VALUES ({values}) "
-                f"ON CONFLICT (document_id) DO UPDATE SET {update}, title_seg = excluded.title_seg, "
-                "meta_seg = excluded.meta_seg, body_seg = excluded.body_seg")
+        return (
+            f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}, title_seg, meta_seg, body_seg, title_vector, vector) "
+            f"SELECT {', '.join(COLUMNS)}, '', '', '', tv, tv || setweight(to_tsvector('simple', b), 'D') "
+            "FROM (SELECT v.*, setweight(to_tsvector('simple', t), 'A') || setweight(to_tsvector('simple', m), 'B') AS tv "
+            "FROM (VALUES (%s::bigint, %s::bigint, %s, %s, %s, %s::smallint, %s::date, %s, %s, %s)) "
+            f"AS v({', '.join(COLUMNS)}, t, m, b)) AS x "
+            f"ON CONFLICT (document_id) DO UPDATE SET {update}, title_vector = excluded.title_vector, "
+            "vector = excluded.vector"
+        )
+
+    def insert_sql(self) -> str:
+        """SQLite: the head of a multi-row INSERT; `VALUES (…), (…)` follows."""
+        return f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}, title_seg, meta_seg, body_seg)"
 
     # --- querying ------------------------------------------------------------------------
 
@@ -53,14 +60,23 @@ class Backend:
             return "e.vector @@ to_tsquery('simple', %s)", [tsquery(q)]
         return "core_search_fts MATCH %s", [fts5_match(q)]
 
-    def score(self, q: ParsedQuery) -> tuple[str, list]:
-        """Higher is better on both."""
+    def title_hit(self, q: ParsedQuery) -> tuple[str, list]:
+        """1 when the query matches the title + meta part alone, else 0; cheap for every match."""
+        if self.vendor == "postgresql":
+            return "CASE WHEN e.title_vector @@ to_tsquery('simple', %s) THEN 1 ELSE 0 END", [tsquery(q)]
+        return ("CASE WHEN e.document_id IN (SELECT rowid FROM core_search_fts WHERE core_search_fts MATCH %s) "
+                "THEN 1 ELSE 0 END"), ["{title_seg meta_seg} : (" + fts5_match(q) + ")"]
+
+    def candidate_score(self, q: ParsedQuery) -> tuple[str, list]:
+        """The full relevance of one candidate `c.document_id`; higher is better on both."""
         if self.vendor == "postgresql":
             t, m, b = WEIGHTS
             weights = f"'{{{b / t}, 0, {m / t}, 1.0}}'"
             # normalization 1: divide by 1 + log(length), so long bodies do not win by length alone
-            return f"ts_rank({weights}, e.vector, to_tsquery('simple', %s), 1)", [tsquery(q)]
-        return "-bm25(core_search_fts, {}, {}, {})".format(*WEIGHTS), []
+            return (f"(SELECT ts_rank({weights}, x.vector, to_tsquery('simple', %s), 1) FROM {TABLE} x "
+                    "WHERE x.document_id = c.document_id)"), [tsquery(q)]
+        return ("(SELECT -bm25(core_search_fts, {}, {}, {}) FROM core_search_fts WHERE core_search_fts MATCH %s "
+                "AND core_search_fts.rowid = c.document_id)").format(*WEIGHTS), [fts5_match(q)]
 
 
 def backend() -> Backend:

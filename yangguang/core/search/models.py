@@ -4,7 +4,7 @@ One row per public document: the filter and facet columns, shared by both backen
 backend's text index. SQLite keeps the segmented text in `title_seg`/`meta_seg`/`body_seg`, the
 external content of the FTS5 table `core_search_fts` (kept in step by triggers, so a plain
 DELETE, also Django's flush, updates it); PostgreSQL leaves them empty and keeps a weighted
-`tsvector` in `vector` with a GIN index. Both are created by migration 0005 for the database in
+`tsvector` in `vector` with a GIN index, and its title + meta part in `title_vector`. Both are created by migration 0005 for the database in
 use. Rows are written only by `indexer.py`, never through the ORM.
 
 Note for later migrations: SQLite rebuilds a table on most ALTERs, which drops triggers; a
@@ -37,6 +37,10 @@ class SearchEntry(models.Model):
     meta_seg = models.TextField(_("文号、主题词与机构分词"), blank=True, default="")
     body_seg = models.TextField(_("正文与附件分词"), blank=True, default="")
     vector = TsVectorField(_("检索向量"), null=True, blank=True)
+    # PostgreSQL: the title + meta part of `vector` (weights A, B), small enough to stay in the
+    # row. Ranking reads it for every match to pick the candidates; only those few then have
+    # their full `vector` (kept out of line, costly to read) ranked. See engine.py.
+    title_vector = TsVectorField(_("标题检索向量"), null=True, blank=True)
 
     class Meta:
         app_label = "core"

@@ -18,6 +18,10 @@ class Column(models.Model):
         _("更新期限（天）"), null=True, blank=True, help_text=_("留空则按更新类别的默认期限（长期类默认1年）。")
     )
     position = models.PositiveIntegerField(_("排序"), default=0)
+    # Bumped in the transaction of every change the public list shows (publication, new edition,
+    # withdrawal, removal, import, 解读 link), so the cached column page is checked by one key
+    # lookup instead of counting the column's documents on each request (see publishing.listing).
+    listing_version = models.PositiveBigIntegerField(_("列表版本"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("栏目")
