@@ -6,6 +6,9 @@ N concurrent users (separate processes, each with its own database connection).
 
 Each measured call is the whole `yangguang.core.search.search()`: parsing, the page query,
 the five facet counts, loading the hits and highlighting, i.e. what one search page needs.
+The result cache (engine.CACHE_SECONDS, keyed on the index generation) is OFF for the main
+figures, single user and concurrent: every call runs the queries. A last single-user pass with
+the cache ON, after one pass to fill it, shows what a repeated query costs on an unchanged index.
 Prints a table and writes JSON to bench/out/search-<vendor>-<documents>.json (or --json).
 """
 
@@ -72,9 +75,16 @@ def _run_all(rounds: int) -> list[tuple[int, float, int]]:
     return out
 
 
+def _cache(on: bool) -> None:
+    from yangguang.core.search import engine
+
+    engine.CACHE_SECONDS = 600 if on else 0
+
+
 def _worker(rounds: int, queue) -> None:
     from django.db import connections
 
+    _cache(False)
     connections.close_all()  # never share the parent's connection
     t = time.perf_counter()
     calls = _run_all(rounds)
@@ -108,13 +118,19 @@ def main(argv=None) -> int:
 
     vendor = connection.vendor
     docs = Document.objects.public().count()
-    _run_all(1)  # warm-up: caches, segmenter dictionary
+    _cache(False)
+    _run_all(1)  # warm-up: the database's own caches, the segmenter dictionary
     single = _run_all(args.rounds)
     totals = {i: n for i, _s, n in single}
     per_query = {}
     for i, params in enumerate(QUERIES):
         times = [s for j, s, _n in single if j == i]
         per_query[i] = {"params": params, "total": totals[i], "median_ms": round(statistics.median(times) * 1000, 2)}
+
+    _cache(True)
+    _run_all(1)  # fills the result cache
+    cached = _run_all(args.rounds)
+    _cache(False)
 
     connections.close_all()
     ctx = multiprocessing.get_context("fork")
@@ -133,6 +149,7 @@ def main(argv=None) -> int:
         "vendor": vendor, "documents": docs, "queries": len(QUERIES), "machine": platform.platform(),
         "cpus": os.cpu_count(), "load_average": os.getloadavg(),
         "single_user": summary([s for _i, s, _n in single]),
+        "single_user_result_cache": summary([s for _i, s, _n in cached]),
         "concurrent": {"users": args.users, **summary(conc_times),
                        "throughput_qps": round(len(conc_times) / wall, 1), "wall_s": round(wall, 2)},
         "per_query": per_query,
@@ -143,7 +160,8 @@ def main(argv=None) -> int:
 
     print(f"search benchmark: {vendor}, {docs:,} public documents, {len(QUERIES)} queries")
     print(f"{'':22}{'calls':>7}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
-    for label, s in (("single user", result["single_user"]), (f"{args.users} concurrent users", result["concurrent"])):
+    for label, s in (("single user", result["single_user"]), (f"{args.users} concurrent users", result["concurrent"]),
+                     ("single, result cache on", result["single_user_result_cache"])):
         print(f"{label:22}{s['calls']:>7}{s['p50_ms']:>10}{s['p95_ms']:>10}{s['max_ms']:>10}")
     print(f"concurrent throughput: {result['concurrent']['throughput_qps']} searches/s")
     slow = sorted(per_query.values(), key=lambda r: -r["median_ms"])[:5]

@@ -2,7 +2,7 @@
 or documents (a Python loop issuing per-column queries would)."""
 
 import pytest
-from conftest import TODAY, bare_org, col, pub
+from conftest import TODAY, bare_org, col, ind, pub
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -39,8 +39,6 @@ def test_late_publication_is_judged_in_sql(region):
     """The due dates are joined into the query: documents with an info date in the judged range
     never come back for a second, per-document look (that fallback is for far older dates)."""
     from datetime import timedelta
-
-    from conftest import ind
 
     from yangguang.monitoring import measures
     from yangguang.orgs.models import Organization

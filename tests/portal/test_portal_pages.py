@@ -190,6 +190,25 @@ def test_column_page_cache_follows_each_change_the_list_shows(site, supervisor):
     assert "关于公开发布的通知" not in get(notices)[1]
 
 
+def test_document_page_version_follows_policy_and_interpretations(site):
+    """A document page is cached under its page version: its own changes, its policy's and its
+    interpretations' bump it; a draft does not."""
+    from yangguang.publishing import services
+    from yangguang.publishing.models import Document
+
+    def v(doc):
+        return Document.objects.get(pk=doc.pk).page_version
+
+    policy, interp = site.policy, site.interpretation
+    p0, i0 = v(policy), v(interp)
+    site.staff.draft(title="又一份草稿", column="zcjd", genre="interpretation")
+    assert (v(policy), v(interp)) == (p0, i0)
+    assert public_url(policy) in get(public_url(interp))[1]  # links to its policy; cached now
+    services.withdraw(policy, site.staff.clerk, "政策文件需要修订，暂时撤回。")
+    assert v(policy) == p0 + 1 and v(interp) == i0 + 1  # the interpretation links to the policy
+    assert public_url(policy) not in get(public_url(interp))[1]  # link gone at once, not after 60 s
+
+
 def test_page_cache_is_not_shared_by_visitors_with_messages_or_session(site):
     from django.core.cache import cache
 

@@ -98,6 +98,28 @@ def test_relevance_ranks_candidates_then_continues_in_cheap_order(corpus, publis
     assert full.index(strong.pk) < full.index(late.pk)  # six occurrences beat one
 
 
+def test_cached_results_never_outlive_an_index_change(corpus, staff_b):
+    """Results are cached under the index generation; a withdrawal bumps it in its transaction,
+    so the very next search counts afresh, and an unchanged index answers from the cache."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yangguang.core.search.indexer import current_generation
+    from yangguang.publishing import services
+
+    first = search("社会救助", topic="17")
+    assert first.total == 3
+    with CaptureQueriesContext(connection) as ctx:
+        again = search("社会救助", topic="17")
+    assert again.total == 3 and not any("WITH m" in q["sql"] for q in ctx.captured_queries)  # from the cache
+    before = current_generation()
+    services.withdraw(corpus["a"], staff_b.clerk, "内容有误，撤回后重新发布。")
+    assert current_generation() > before
+    after = search("社会救助", topic="17")
+    assert after.total == 2 and corpus["a"].pk not in {h.document.pk for h in after.hits}
+    assert dict((k, n) for k, _, n in after.facets["topic"])["17"] == 2
+
+
 def test_empty_and_nonsense_queries_give_no_results(corpus):
     for q in ("", "   ", "！？", 'NEAR(" OR *', "'; drop table x; --", "x" * 10000, "不存在的词语组合鑫"):
         res = search(q)

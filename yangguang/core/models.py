@@ -47,4 +47,4 @@ class AuditHead(models.Model):
         return self.last_hash
 from .models_calendar import CalendarDay, CalendarYear  # noqa: E402,F401
 from .models_notify import Notification  # noqa: E402,F401
-from .search.models import SearchEntry  # noqa: E402,F401
+from .search.models import SearchEntry, SearchGeneration  # noqa: E402,F401

@@ -2,8 +2,9 @@
 
 Hot path of the document and column pages: composing these through the ORM cost more than
 running them. Standard SQL only (SQLite and PostgreSQL alike); table and column names come
-from the models. The result is a fingerprint: any publish, new edition, withdrawal or removal
-that the page would show changes it (see pages.cached_render)."""
+from the models. The result is a fingerprint: the page's version, which every publish, new
+edition, withdrawal, removal or 解读 link that the page would show bumps (publishing.listing),
+so it stands for the content without reading it (see pages.cached_render)."""
 
 from __future__ import annotations
 
@@ -22,15 +23,9 @@ def _names() -> dict[str, str]:
 
 def _document_sql() -> str:
     n = _names()
-    interp = (f"FROM {n['doc']} i WHERE i.{n['d_interpretation_of']} = d.id")
     return (
-        f"SELECT d.id, d.{n['d_live_edition']}, d.{n['d_last_published_at']}, d.{n['d_withdrawn_at']}, "
-        f"p.id, p.{n['d_live_edition']}, p.{n['d_withdrawn_at']}, p.{n['d_removed_at']}, "
-        f"(SELECT COUNT(*) {interp}), (SELECT MAX(i.{n['d_last_published_at']}) {interp}), "
-        f"(SELECT MAX(i.{n['d_withdrawn_at']}) {interp}), (SELECT MAX(i.{n['d_removed_at']}) {interp}) "
-        f"FROM {n['doc']} d JOIN {n['org']} o ON o.id = d.{n['d_org']} "
+        f"SELECT d.id, d.{n['d_page_version']} FROM {n['doc']} d JOIN {n['org']} o ON o.id = d.{n['d_org']} "
         f"JOIN {n['col']} c ON c.id = d.{n['d_column']} "
-        f"LEFT JOIN {n['doc']} p ON p.id = d.{n['d_interpretation_of']} "
         f"WHERE o.slug = %s AND c.slug = %s AND d.{n['d_index_year']} = %s AND d.{n['d_index_serial']} = %s "
         f"AND d.{n['d_live_edition']} IS NOT NULL AND d.{n['d_removed_at']} IS NULL"
     )
@@ -55,7 +50,8 @@ def _one(name: str, build, params) -> tuple | None:
 
 
 def document_state(org_slug: str, column_slug: str, year: int, serial: int) -> tuple | None:
-    """(document id, …) for a live, not removed document at this address, else None."""
+    """(document id, page version) for a live, not removed document at this address, else None.
+    The version is bumped by every change the page shows (publishing.listing)."""
     return _one("document", _document_sql, [org_slug, column_slug, year, serial])
 
 

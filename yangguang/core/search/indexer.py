@@ -61,10 +61,27 @@ def row_for(item: IndexItem) -> tuple:
 SQLITE_ROWS_PER_STATEMENT = 200  # 10 parameters each, far below SQLite's 32,766
 
 
+GENERATION_TABLE = "core_searchgeneration"
+
+
+def bump_generation(cursor) -> None:
+    """Every index write changes the generation in its own transaction (see SearchGeneration)."""
+    cursor.execute(f"UPDATE {GENERATION_TABLE} SET generation = generation + 1 WHERE id = 1")
+
+
+def current_generation() -> int | None:
+    """None when the row is missing (a flushed test database): then nothing is cached."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT generation FROM {GENERATION_TABLE} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def write_rows(rows: Sequence[tuple]) -> None:
     if not rows:
         return
     with connection.cursor() as cursor:
+        bump_generation(cursor)
         if connection.vendor != "sqlite":
             cursor.executemany(backend().upsert_sql(), rows)
             return
@@ -105,6 +122,7 @@ def unindex_ids(ids: Iterable[int]) -> int:
     if not ids:
         return 0
     with connection.cursor() as cursor:
+        bump_generation(cursor)
         cursor.execute(f"DELETE FROM {TABLE} WHERE document_id IN ({', '.join(['%s'] * len(ids))})", ids)
         return cursor.rowcount
 

@@ -49,3 +49,20 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return str(self.document_id)
+
+
+class SearchGeneration(models.Model):
+    """One row (id 1): a counter bumped by every write to the index, in the same transaction.
+    Search results are cached under it (engine.py), so a cached count can never outlive the
+    publication, withdrawal or removal that changed it — the way a search server drops its
+    caches when it commits."""
+
+    generation = models.PositiveBigIntegerField(_("索引版本"), default=0)
+
+    class Meta:
+        app_label = "core"
+        verbose_name = _("检索索引版本")
+        verbose_name_plural = _("检索索引版本")
+
+    def __str__(self) -> str:
+        return str(self.generation)

@@ -22,7 +22,7 @@ from django.apps import apps
 from django.db import connection, transaction
 
 from .backends import TABLE
-from .indexer import IndexItem, row_for, write_rows
+from .indexer import IndexItem, bump_generation, row_for, write_rows
 
 PROGRESS_SECONDS = 2.0
 FIELDS = ("pk", "org_id", "live_edition_id", "live_edition__title", "live_edition__body_text",
@@ -82,6 +82,8 @@ def _write(rows: list[tuple], lo: int, hi: int | None) -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT document_id FROM {TABLE} WHERE {in_range}", params)
             stale = [pk for (pk,) in cursor.fetchall() if pk not in keep]
+            if stale:
+                bump_generation(cursor)
             for i in range(0, len(stale), 500):
                 chunk = stale[i:i + 500]
                 cursor.execute(f"DELETE FROM {TABLE} WHERE document_id IN ({', '.join(['%s'] * len(chunk))})", chunk)
@@ -94,6 +96,7 @@ def clear_index() -> None:
     from .backends import SQLITE_DDL
 
     with transaction.atomic(), connection.cursor() as cursor:
+        bump_generation(cursor)
         if connection.vendor == "postgresql":
             cursor.execute(f"TRUNCATE {TABLE}")
             return
@@ -115,6 +118,35 @@ def reindex(batch_size: int = 1000, clear: bool = False, workers: int | None = N
     total = Document.objects.public().count()
     if clear:
         clear_index()
+    # SQLite, from empty: write the rows with the FTS5 insert trigger set aside and build the text
+    # index in one 'rebuild' at the end. Fed row by row, FTS5 flushes and merges its segments at
+    # every statement, which slowed a million-document rebuild to ~150 documents/s.
+    bulk = clear and connection.vendor == "sqlite"
+    if bulk:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER IF EXISTS core_searchentry_ai")
+    try:
+        result = _reindex(Document, total, batch_size, workers, progress, t0, last_report)
+    finally:
+        if bulk:
+            _rebuild_fts(progress)
+    return ReindexResult(result.count, result.removed, time.monotonic() - t0)  # with the rebuild
+
+
+def _rebuild_fts(progress) -> None:
+    """Index every content row in one statement, then put the insert trigger back (also run after
+    a failure, so publications are indexed again; the rows written so far are kept)."""
+    from .backends import SQLITE_DDL
+
+    if progress:
+        progress("正在建立全文索引（FTS5 rebuild）…")
+    with transaction.atomic(), connection.cursor() as cursor:
+        bump_generation(cursor)
+        cursor.execute(next(sql for sql in SQLITE_DDL if "core_searchentry_ai" in sql))
+        cursor.execute("INSERT INTO core_search_fts (core_search_fts) VALUES ('rebuild')")
+
+
+def _reindex(Document, total, batch_size, workers, progress, t0, last_report) -> ReindexResult:
     done = removed = 0
     lo = 0
     pool = None

@@ -43,6 +43,9 @@ class Document(models.Model):
         _("解读形式"), max_length=12, choices=InterpretationForm.choices, blank=True
     )
     retro_review_pending = models.BooleanField(_("待事后审核"), default=False, db_index=True)
+    # Bumped in the transaction of every change its public page shows (this document, its policy,
+    # its interpretations; see publishing.listing), so the cached page is checked by one key lookup.
+    page_version = models.PositiveBigIntegerField(_("页面版本"), default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("起草人"), null=True, on_delete=models.PROTECT, related_name="+"
     )

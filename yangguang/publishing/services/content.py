@@ -11,6 +11,7 @@ from django.db import transaction
 from yangguang.core import audit, extract
 from yangguang.core.errors import IllegalTransition, InvalidInput, NotAllowed
 
+from .. import listing
 from ..models import Attachment, Column, Document, Edition
 from ..workflow import EDITABLE_STATES, OPEN_STATES, Action, State, transition
 from .common import (
@@ -200,9 +201,12 @@ def link_interpretation(interpretation: Document, policy: Document | None, form:
         if not form:
             raise InvalidInput("请选择解读形式。")
     with transaction.atomic():
+        old_policy = interpretation.interpretation_of_id
         interpretation.interpretation_of = policy
         interpretation.interpretation_form = form if policy else ""
         interpretation.save(update_fields=["interpretation_of", "interpretation_form"])
+        # the pages of both policies and of the interpretation show the link
+        listing.bump_documents([interpretation.pk, old_policy, policy.pk if policy else None])
         audit.record("document.link_interpretation", interpretation, actor=by, org_id=interpretation.org_id,
                      data={"policy": policy.pk if policy else None, "form": form})
     return interpretation
