@@ -78,3 +78,20 @@ def test_reindex_of_nothing_empties_the_index(publish, supervisor):
                        "2026, '2026-01-01', '低保', '', '')", [doc.pk])
     assert reindex(workers=1).removed == 1
     assert not SearchEntry.objects.exists()
+
+
+def test_an_interrupted_sqlite_build_is_finished_by_the_next_run(publish):
+    """`--clear` on SQLite sets the FTS5 insert trigger aside until its one-pass build; if the
+    process dies before that, the next `search-reindex` (also `--if-needed`, run by `make run`)
+    finishes the build and puts the trigger back."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the one-pass FTS5 build exists on SQLite only")
+    doc = publish("jyj", "关于校园食品安全检查的通知", "检查结果。")
+    with connection.cursor() as cursor:  # the state a killed rebuild leaves: rows, no text index
+        cursor.execute("DROP TRIGGER core_searchentry_ai")
+        cursor.execute("INSERT INTO core_search_fts (core_search_fts) VALUES ('delete-all')")
+    assert search("食品安全").total == 0
+    call_command("search_reindex", "--if-needed")
+    assert search("食品安全").total == 1
+    later = publish("jyj", "关于食品安全宣传周的通知", "宣传。")
+    assert {h.document.pk for h in search("食品安全").hits} == {doc.pk, later.pk}

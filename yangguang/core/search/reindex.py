@@ -133,6 +133,20 @@ def reindex(batch_size: int = 1000, clear: bool = False, workers: int | None = N
     return ReindexResult(result.count, result.removed, time.monotonic() - t0)  # with the rebuild
 
 
+def repair_interrupted_build(progress=None) -> bool:
+    """SQLite: a `--clear` rebuild that was killed before its FTS5 build left the rows without a
+    text index and without the insert trigger. Finish it (True) — run by `search-reindex` before
+    anything else, so `make run` heals such a database on the next start."""
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'core_searchentry_ai'")
+        if cursor.fetchone():
+            return False
+    _rebuild_fts(progress)
+    return True
+
+
 def _rebuild_fts(progress) -> None:
     """Index every content row in one statement, then put the insert trigger back (also run after
     a failure, so publications are indexed again; the rows written so far are kept)."""

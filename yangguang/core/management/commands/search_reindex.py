@@ -18,6 +18,10 @@ class Command(BaseCommand):
                             help="只在索引条数与公开文件数不一致时重建（用于启动脚本，可重复执行）")
 
     def handle(self, *args, batch_size, workers, clear, if_needed=False, **opts):
+        from yangguang.core.search.reindex import repair_interrupted_build
+
+        if repair_interrupted_build(lambda m: self.stderr.write(m)):
+            self.stdout.write("已补建上次中断的全文索引")
         if if_needed:
             from yangguang.core.search.models import SearchEntry
             from yangguang.publishing.models import Document
