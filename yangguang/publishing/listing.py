@@ -17,20 +17,24 @@ from django.db.models import F
 from .models import Column, Document
 
 
-def bump(column_ids: Iterable[int]) -> None:
-    ids = sorted({int(i) for i in column_ids if i is not None})  # sorted: a fixed lock order
+def _bump(model, field: str, ids: Iterable[int]) -> None:
+    ids = sorted({int(i) for i in ids if i is not None})  # sorted: a fixed lock order
     if ids:
-        Column.objects.filter(pk__in=ids).update(listing_version=F("listing_version") + 1)
+        model.objects.filter(pk__in=ids).update(**{field: F(field) + 1})
+
+
+def bump(column_ids: Iterable[int]) -> None:
+    _bump(Column, "listing_version", column_ids)
 
 
 def bump_documents(document_ids: Iterable[int]) -> None:
-    ids = sorted({int(i) for i in document_ids if i is not None})
-    if ids:
-        Document.objects.filter(pk__in=ids).update(page_version=F("page_version") + 1)
+    _bump(Document, "page_version", document_ids)
 
 
-def bump_document_pages(document) -> None:
-    """A document changed as the public sees it: its page, its policy's page (which lists it as an
-    interpretation) and its interpretations' pages (which link to it) show that."""
+def public_change(document) -> None:
+    """A document changed as the public sees it (publication, new edition, withdrawal, removal):
+    its column's list, its page, its policy's page (which lists it as an interpretation) and its
+    interpretations' pages (which link to it) show that."""
+    bump([document.column_id])
     interpretations = Document.objects.filter(interpretation_of_id=document.pk).values_list("pk", flat=True)
     bump_documents([document.pk, document.interpretation_of_id, *interpretations])

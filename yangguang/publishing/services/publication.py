@@ -61,8 +61,7 @@ def _go_live(edition: Edition, by, action: str, now: datetime | None = None) -> 
     doc.last_published_at = now
     doc.save()
     search.index_document(doc)  # same transaction: the new text is searchable exactly when live
-    listing.bump([doc.column_id])
-    listing.bump_document_pages(doc)
+    listing.public_change(doc)
     audit.record("edition.publish", edition, actor=by, org_id=doc.org_id, data={
         "document": doc.pk, "from": old, "to": new, "index_number": doc.index_number,
         "edition": edition.number, "title": edition.title, "content_hash": edition.content_hash,
@@ -170,8 +169,7 @@ def withdraw(document: Document, by, explanation: str) -> Document:
         document.withdrawal_explanation = explanation
         document.save(update_fields=["withdrawn_at", "withdrawal_explanation"])
         search.unindex_document(document)
-        listing.bump([document.column_id])
-        listing.bump_document_pages(document)
+        listing.public_change(document)
         audit.record("document.withdraw", document, actor=by, org_id=document.org_id, data={
             "from": old, "to": new, "index_number": document.index_number, "explanation": explanation,
         })
@@ -192,8 +190,7 @@ def remove_document(document: Document, by, reason: str) -> Document:
         document.removed_at = timezone.now()
         document.save(update_fields=["removed_at"])
         search.unindex_document(document)
-        listing.bump([document.column_id])
-        listing.bump_document_pages(document)
+        listing.public_change(document)
         audit.record("document.remove", document, actor=by, org_id=document.org_id,
                      data={"index_number": document.index_number, "reason": reason})
     return document
