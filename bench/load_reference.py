@@ -207,7 +207,8 @@ def load_orgs(args):
 
 DOC_FIELDS = ["id", "public_id", "org", "column", "index_number", "index_year", "index_serial", "live_edition",
               "first_published_at", "last_published_at", "withdrawn_at", "withdrawal_explanation", "removed_at",
-              "interpretation_of", "interpretation_form", "retro_review_pending", "created_by", "created_at"]
+              "interpretation_of", "interpretation_form", "retro_review_pending", "created_by", "created_at",
+              "page_version"]
 ED_FIELDS = ["id", "document", "number", "state", "level", "chain", "title", "doc_number", "written_date",
              "published_date", "topic", "genre", "keywords", "validity", "validity_date", "abolished_by", "body",
              "body_text", "info_date", "change_kind", "change_note", "scheduled_at", "urgent_reason",
@@ -370,7 +371,7 @@ def load_documents(args, w: Writer, orgs: list[dict], cols: dict) -> dict:
             doc_id, uuid.UUID(int=rng.getrandbits(128), version=4), org["id"], column_id,
             format_index_number(org["code"], year, n), year, n, live_id, at, last_at, withdrawn_at,
             "该文件内容已调整，现予撤回。" if withdrawn else "", None, interp_of, interp_form, False, None,
-            at - timedelta(hours=3),
+            at - timedelta(hours=3), 0,
         ))
         if len(docs) >= BATCH:
             flush()

@@ -319,7 +319,8 @@ def _search_page(f: DocumentFilters) -> dict:
     facets = {name: [{"value": str(v), "label": str(label), "count": n} for v, label, n in values]
               for name, values in (res.facets or {}).items()}
     return {"total": res.total, "page": res.page, "pages": res.pages, "per_page": f.per_page,
-            "next_cursor": None, "items": items, "facets": facets}
+            "next_cursor": None, "items": items, "facets": facets, "total_estimated": res.total_estimated,
+            "estimated_facets": sorted(res.estimated - {"total"})}
 
 
 @router.get("/documents", response={200: s.DocumentPage, **ERRORS}, summary="政府信息列表与全文检索",

@@ -99,6 +99,10 @@ class DocumentPage(Schema):
     items: list[DocumentSummary]
     facets: dict[str, list[FacetValue]] | None = Field(
         None, description="全文检索时各维度（org 机构、topic 主题、genre 体裁、year 年份、validity 有效性）的分面计数")
+    total_estimated: bool = Field(
+        False, description="total 是否为估算值：全文检索命中上万条时按索引抽样（1/64）估算并取两位有效数字，否则为精确计数")
+    estimated_facets: list[str] = Field(
+        default_factory=list, description="计数为估算值的分面维度（同上）；未列出的维度为精确计数")
 
 
 class AttachmentOut(Schema):

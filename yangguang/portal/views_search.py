@@ -36,7 +36,7 @@ def search_page(request):
                    "url": _url(state, **{name: None if v == active else v})} for v, label, n in res.facets[name]]
         if values:
             facets.append({"name": name, "title": _(FACET_TITLES[name]), "shown": values[:FACET_SHOWN],
-                           "more": values[FACET_SHOWN:], "active": active,
+                           "more": values[FACET_SHOWN:], "active": active, "estimated": name in res.estimated,
                            "clear_url": _url(state, **{name: None}) if active else None})
     active_filters = []
     for name in FACETS:
@@ -54,7 +54,12 @@ def search_page(request):
             "last": _url(state, page=res.pages) if last < res.pages else None,
         }
     return render(request, "portal/search.html", {
-        "res": res, "first_rank": (res.page - 1) * res.per_page + 1, "submitted": "q" in get, "facets": facets, "active_filters": active_filters, "pages": pages,
+        "res": res, "total_label": wan(res.total) if res.total_estimated else res.total, "first_rank": (res.page - 1) * res.per_page + 1, "submitted": "q" in get, "facets": facets, "active_filters": active_filters, "pages": pages,
         "sort_links": [("relevance", _("按相关度"), _url(state, sort=None)), ("date", _("按日期"), _url(state, sort="date"))],
         "clear_all_url": _url({"q": res.query}), "hidden_filters": {k: v for k, v in state.items() if k != "q" and v},
     })
+
+
+def wan(n: int) -> str:
+    """An estimated count in 万 (10,000), the way Chinese search sites state them: 990000 → 99万."""
+    return f"{n / 10000:.3g}万" if n >= 10000 else str(n)

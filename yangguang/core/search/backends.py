@@ -60,6 +60,34 @@ class Backend:
             return "e.vector @@ to_tsquery('simple', %s)", [tsquery(q)]
         return "core_search_fts MATCH %s", [fts5_match(q)]
 
+    def sample_source(self) -> str:
+        if self.vendor == "postgresql":
+            return f"{TABLE} e"
+        return f"core_search_sample_fts JOIN {TABLE} e ON e.document_id = core_search_sample_fts.rowid"
+
+    def sample_match(self, q: ParsedQuery) -> tuple[str, list]:
+        """The match on the sample index (PostgreSQL: the predicate of its partial index, verbatim)."""
+        if self.vendor == "postgresql":
+            return f"e.{SAMPLE_WHERE.replace('%', '%%')} AND e.vector @@ to_tsquery('simple', %s)", [tsquery(q)]
+        return "core_search_sample_fts MATCH %s", [fts5_match(q)]
+
+    def newest_source(self, q: ParsedQuery, title_only: bool) -> tuple[str, str, list, str]:
+        """(FROM, match, its parameters, the id column to order by) for reading matches newest
+        added first and stopping early: FTS5 reads its doclists backwards by rowid; PostgreSQL walks
+        the primary key or intersects the GIN bitmap with an id range (broad.py)."""
+        if self.vendor == "postgresql":
+            column = "title_vector" if title_only else "vector"
+            return f"{TABLE} e", f"e.{column} @@ to_tsquery('simple', %s)", [tsquery(q)], "e.document_id"
+        expr = "{title_seg meta_seg} : (" + fts5_match(q) + ")" if title_only else fts5_match(q)
+        return self.source(), "core_search_fts MATCH %s", [expr], "core_search_fts.rowid"
+
+    def row_match(self, q: ParsedQuery) -> tuple[str, list]:
+        """Does row `e` match? For walking another index (newest published first)."""
+        if self.vendor == "postgresql":
+            return "e.vector @@ to_tsquery('simple', %s)", [tsquery(q)]
+        return ("EXISTS (SELECT 1 FROM core_search_fts WHERE core_search_fts MATCH %s "
+                "AND core_search_fts.rowid = e.document_id)"), [fts5_match(q)]
+
     def title_hit(self, q: ParsedQuery) -> tuple[str, list]:
         """1 when the query matches the title + meta part alone, else 0; cheap for every match."""
         if self.vendor == "postgresql":
@@ -83,27 +111,61 @@ def backend() -> Backend:
     return Backend(connection.vendor)
 
 
-# --- DDL, run by the migration --------------------------------------------------------------
+# --- DDL, run by the migrations -------------------------------------------------------------
 
-SQLITE_DDL = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS core_search_fts USING fts5(title_seg, meta_seg, body_seg, "
-    f"content='{TABLE}', content_rowid='document_id', tokenize='unicode61 remove_diacritics 0')",
-    f"""CREATE TRIGGER IF NOT EXISTS core_searchentry_ai AFTER INSERT ON {TABLE} BEGIN
-        INSERT INTO core_search_fts (rowid, title_seg, meta_seg, body_seg)
-        VALUES (new.document_id, new.title_seg, new.meta_seg, new.body_seg); END""",
-    f"""CREATE TRIGGER IF NOT EXISTS core_searchentry_ad AFTER DELETE ON {TABLE} BEGIN
-        INSERT INTO core_search_fts (core_search_fts, rowid, title_seg, meta_seg, body_seg)
-        VALUES ('delete', old.document_id, old.title_seg, old.meta_seg, old.body_seg); END""",
-    f"""CREATE TRIGGER IF NOT EXISTS core_searchentry_au AFTER UPDATE ON {TABLE} BEGIN
-        INSERT INTO core_search_fts (core_search_fts, rowid, title_seg, meta_seg, body_seg)
-        VALUES ('delete', old.document_id, old.title_seg, old.meta_seg, old.body_seg);
-        INSERT INTO core_search_fts (rowid, title_seg, meta_seg, body_seg)
-        VALUES (new.document_id, new.title_seg, new.meta_seg, new.body_seg); END""",
-]
+# The sample index: the documents whose id is a multiple of SAMPLE_EVERY (1 in 64, spread evenly
+# over time, orgs and kinds since ids follow creation). Searching it first tells how many
+# documents a query matches, cheaply; a query that matches tens of thousands gets its counts
+# estimated from the sample instead of counted (engine.py). Changing this number needs a
+# migration (it is in the PostgreSQL partial index and the SQLite view below).
+SAMPLE_EVERY = 64
+SAMPLE_WHERE = f"document_id % {SAMPLE_EVERY} = 0"
+
+# SQLite: (FTS5 table, its external content, trigger name prefix, row condition or ""). The
+# main table's triggers keep their first names (core_searchentry_ai/ad/au).
+FTS5_TABLES = (
+    ("core_search_fts", TABLE, "core_searchentry", ""),
+    ("core_search_sample_fts", "core_search_sample", "core_search_sample", SAMPLE_WHERE),
+)
+SQLITE_SAMPLE_VIEW = (f"CREATE VIEW IF NOT EXISTS core_search_sample AS SELECT document_id, title_seg, meta_seg, "
+                      f"body_seg FROM {TABLE} WHERE {SAMPLE_WHERE}")
+
+
+def fts5_trigger(fts: str, prefix: str, cond: str, kind: str) -> str:
+    """The trigger `{prefix}_{kind}` (ai, ad, au) that keeps `fts` in step with the index table."""
+    cols = "title_seg, meta_seg, body_seg"
+    add = f"INSERT INTO {fts} (rowid, {cols}) VALUES (new.document_id, new.title_seg, new.meta_seg, new.body_seg);"
+    drop = (f"INSERT INTO {fts} ({fts}, rowid, {cols}) "
+            "VALUES ('delete', old.document_id, old.title_seg, old.meta_seg, old.body_seg);")
+    event, row, body = {"ai": ("INSERT", "new", add), "ad": ("DELETE", "old", drop),
+                        "au": ("UPDATE", "old", drop + " " + add)}[kind]
+    when = f" WHEN {row}.{cond}" if cond else ""
+    return f"CREATE TRIGGER IF NOT EXISTS {prefix}_{kind} AFTER {event} ON {TABLE}{when} BEGIN {body} END"
+
+
+def _fts5_table(fts: str, content: str) -> str:
+    return (f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(title_seg, meta_seg, body_seg, "
+            f"content='{content}', content_rowid='document_id', tokenize='unicode61 remove_diacritics 0')")
+
+
+SQLITE_DDL = [_fts5_table("core_search_fts", TABLE)] + [
+    fts5_trigger("core_search_fts", "core_searchentry", "", kind) for kind in ("ai", "ad", "au")]
+SQLITE_SAMPLE_DDL = [SQLITE_SAMPLE_VIEW, _fts5_table("core_search_sample_fts", "core_search_sample")] + [
+    fts5_trigger("core_search_sample_fts", "core_search_sample", SAMPLE_WHERE, kind) for kind in ("ai", "ad", "au")]
 SQLITE_UNDO = ["DROP TRIGGER IF EXISTS core_searchentry_au", "DROP TRIGGER IF EXISTS core_searchentry_ad",
                "DROP TRIGGER IF EXISTS core_searchentry_ai", "DROP TABLE IF EXISTS core_search_fts"]
+SQLITE_SAMPLE_UNDO = ["DROP TRIGGER IF EXISTS core_search_sample_au", "DROP TRIGGER IF EXISTS core_search_sample_ad",
+                      "DROP TRIGGER IF EXISTS core_search_sample_ai", "DROP TABLE IF EXISTS core_search_sample_fts",
+                      "DROP VIEW IF EXISTS core_search_sample"]
 POSTGRES_DDL = [f"CREATE INDEX IF NOT EXISTS core_searchentry_vector ON {TABLE} USING gin (vector)"]
 POSTGRES_UNDO = ["DROP INDEX IF EXISTS core_searchentry_vector"]
+# The sample as a partial index of the same vectors, and the title + meta vector indexed on its
+# own (the newest title hits of a broad query are found through it).
+POSTGRES_SAMPLE_DDL = [
+    f"CREATE INDEX IF NOT EXISTS core_searchentry_sample ON {TABLE} USING gin (vector) WHERE {SAMPLE_WHERE}",
+    f"CREATE INDEX IF NOT EXISTS core_searchentry_title ON {TABLE} USING gin (title_vector)",
+]
+POSTGRES_SAMPLE_UNDO = ["DROP INDEX IF EXISTS core_searchentry_title", "DROP INDEX IF EXISTS core_searchentry_sample"]
 
 
 def create_index_structures(schema_editor) -> None:
@@ -115,4 +177,23 @@ def create_index_structures(schema_editor) -> None:
 def drop_index_structures(schema_editor) -> None:
     vendor = schema_editor.connection.vendor
     for sql in SQLITE_UNDO if vendor == "sqlite" else POSTGRES_UNDO if vendor == "postgresql" else []:
+        schema_editor.execute(sql)
+
+
+def create_sample_structures(schema_editor) -> None:
+    """Migration 0008: the sample index (and on PostgreSQL the title index), filled at once."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        for sql in SQLITE_SAMPLE_DDL:
+            schema_editor.execute(sql)
+        schema_editor.execute("INSERT INTO core_search_sample_fts (core_search_sample_fts) VALUES ('rebuild')")
+    elif vendor == "postgresql":
+        for sql in POSTGRES_SAMPLE_DDL:
+            schema_editor.execute(sql, params=None)  # no parameters: its "%" is the operator
+
+
+def drop_sample_structures(schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    for sql in (SQLITE_SAMPLE_UNDO if vendor == "sqlite" else POSTGRES_SAMPLE_UNDO if vendor == "postgresql"
+                else []):
         schema_editor.execute(sql)

@@ -44,6 +44,8 @@ class SearchEntry(models.Model):
 
     class Meta:
         app_label = "core"
+        # Newest first, without reading the matched set: date-sorted and broad queries walk it.
+        indexes = [models.Index(fields=["published_date", "document_id"], name="core_search_newest")]
         verbose_name = _("检索索引")
         verbose_name_plural = _("检索索引")
 

@@ -91,19 +91,21 @@ def _write(rows: list[tuple], lo: int, hi: int | None) -> int:
 
 
 def clear_index() -> None:
-    """Empty the index. On SQLite the row-by-row delete trigger would cost as much as the
-    rebuild, so it is set aside and the FTS5 index emptied with 'delete-all' instead."""
-    from .backends import SQLITE_DDL
+    """Empty the index. On SQLite the row-by-row delete triggers would cost as much as the
+    rebuild, so they are set aside and the FTS5 indexes emptied with 'delete-all' instead."""
+    from .backends import FTS5_TABLES, fts5_trigger
 
     with transaction.atomic(), connection.cursor() as cursor:
         bump_generation(cursor)
         if connection.vendor == "postgresql":
             cursor.execute(f"TRUNCATE {TABLE}")
             return
-        cursor.execute("DROP TRIGGER IF EXISTS core_searchentry_ad")
+        for _fts, _content, prefix, _cond in FTS5_TABLES:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {prefix}_ad")
         cursor.execute(f"DELETE FROM {TABLE}")
-        cursor.execute("INSERT INTO core_search_fts (core_search_fts) VALUES ('delete-all')")
-        cursor.execute(next(sql for sql in SQLITE_DDL if "core_searchentry_ad" in sql))
+        for fts, _content, prefix, cond in FTS5_TABLES:
+            cursor.execute(f"INSERT INTO {fts} ({fts}) VALUES ('delete-all')")
+            cursor.execute(fts5_trigger(fts, prefix, cond, "ad"))
 
 
 def default_workers() -> int:
@@ -123,8 +125,11 @@ def reindex(batch_size: int = 1000, clear: bool = False, workers: int | None = N
     # every statement, which slowed a million-document rebuild to ~150 documents/s.
     bulk = clear and connection.vendor == "sqlite"
     if bulk:
+        from .backends import FTS5_TABLES
+
         with connection.cursor() as cursor:
-            cursor.execute("DROP TRIGGER IF EXISTS core_searchentry_ai")
+            for _fts, _content, prefix, _cond in FTS5_TABLES:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {prefix}_ai")
     try:
         result = _reindex(Document, total, batch_size, workers, progress, t0, last_report)
     finally:
@@ -137,27 +142,50 @@ def repair_interrupted_build(progress=None) -> bool:
     """SQLite: a `--clear` rebuild that was killed before its FTS5 build left the rows without a
     text index and without the insert trigger. Finish it (True) — run by `search-reindex` before
     anything else, so `make run` heals such a database on the next start."""
+    from .backends import FTS5_TABLES
+
     if connection.vendor != "sqlite":
         return False
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'core_searchentry_ai'")
-        if cursor.fetchone():
+        names = [f"{prefix}_ai" for _fts, _content, prefix, _cond in FTS5_TABLES]
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s)", names)
+        if cursor.fetchone()[0] == len(names):
             return False
     _rebuild_fts(progress)
     return True
 
 
 def _rebuild_fts(progress) -> None:
-    """Index every content row in one statement, then put the insert trigger back (also run after
-    a failure, so publications are indexed again; the rows written so far are kept)."""
-    from .backends import SQLITE_DDL
+    """Index every content row in one statement per FTS5 table (the main one and the sample), then
+    put the insert triggers back (also run after a failure, so publications are indexed again;
+    the rows written so far are kept)."""
+    from .backends import FTS5_TABLES, fts5_trigger
 
     if progress:
         progress("正在建立全文索引（FTS5 rebuild）…")
     with transaction.atomic(), connection.cursor() as cursor:
         bump_generation(cursor)
-        cursor.execute(next(sql for sql in SQLITE_DDL if "core_searchentry_ai" in sql))
-        cursor.execute("INSERT INTO core_search_fts (core_search_fts) VALUES ('rebuild')")
+        cursor.execute("PRAGMA cache_size")
+        cache_size = cursor.fetchone()[0]
+        # Built with FTS5's defaults (1 MB of pending terms per segment, incremental merges after
+        # every flush) a million documents made thousands of segments whose merges re-read the
+        # index through a small page cache (2.1 TB of reads, unfinished after 28 minutes). A
+        # large pending-terms buffer makes a few big segments, merged once when 16 pile up
+        # ('crisismerge'); the defaults return for the small writes of daily publication.
+        cursor.execute(f"PRAGMA cache_size = {-REBUILD_CACHE_KIB}")
+        for fts, _content, prefix, cond in FTS5_TABLES:
+            cursor.execute(fts5_trigger(fts, prefix, cond, "ai"))
+            for option, value in (("hashsize", REBUILD_HASH_BYTES), ("automerge", 0)):
+                cursor.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES (%s, %s)", [option, value])
+            cursor.execute(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")
+            for option, value in FTS5_DEFAULTS:
+                cursor.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES (%s, %s)", [option, value])
+        cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+
+
+REBUILD_HASH_BYTES = 128 * 1024 * 1024  # FTS5 'hashsize' during a rebuild (default 1 MB)
+REBUILD_CACHE_KIB = 1024 * 1024  # page cache of the rebuilding connection: 1 GB
+FTS5_DEFAULTS = (("hashsize", 1024 * 1024), ("automerge", 4))  # sqlite.org/fts5.html, section 6
 
 
 def _reindex(Document, total, batch_size, workers, progress, t0, last_report) -> ReindexResult:
