@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from yangguang.core.search import engine
+from yangguang.core.search import broad, engine
 from yangguang.core.search.backends import SAMPLE_EVERY
 from yangguang.core.search.engine import FACETS, approximate
 from yangguang.core.search.indexer import write_rows
@@ -32,8 +32,12 @@ def _row(pk: int) -> dict:
 ROWS = [_row(pk) for pk in range(1, N + 1)]
 
 
-@pytest.fixture
-def index(monkeypatch):
+@pytest.fixture(params=["walk", "window"])
+def index(request, monkeypatch):
+    if request.param == "window":  # the newest matches through a window of the newest rows (broad.py)
+        monkeypatch.setattr(broad, "DENSE", 1.1)
+        monkeypatch.setattr(broad, "WINDOW_MARGIN", 1)
+        monkeypatch.setattr(broad, "WINDOW_MIN", 10)
     monkeypatch.setattr(engine, "ESTIMATE_ABOVE", 640)
     monkeypatch.setattr(engine, "CACHE_SECONDS", 0)
     write_rows([(r["id"], r["org"], r["topic"], "notice", "valid", r["year"], r["date"], r["title"], "", r["body"])

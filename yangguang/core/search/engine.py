@@ -143,8 +143,9 @@ def _query(q: ParsedQuery, filters: dict[str, object], sort: str, limit: int, of
     if page_set:
         return Answer(counts, found["all"], found["hits"], frozenset(estimated))
     estimated.add("total")
-    total = approximate(SAMPLE_EVERY * _total(sample["counts"], filters))
-    return Answer(counts, total, broad.page(be, q, filters, sort, limit, offset), frozenset(estimated))
+    matched = SAMPLE_EVERY * _total(sample["counts"], filters)
+    hits = broad.page(be, q, filters, sort, limit, offset, matched)
+    return Answer(counts, approximate(matched), hits, frozenset(estimated))
 
 
 def _without(filters: dict[str, object], name: str) -> dict[str, object]:
