@@ -95,17 +95,6 @@ class Backend:
         return ("CASE WHEN e.document_id IN (SELECT rowid FROM core_search_fts WHERE core_search_fts MATCH %s) "
                 "THEN 1 ELSE 0 END"), ["{title_seg meta_seg} : (" + fts5_match(q) + ")"]
 
-    def candidate_score(self, q: ParsedQuery) -> tuple[str, list]:
-        """The full relevance of one candidate `c.document_id`; higher is better on both."""
-        if self.vendor == "postgresql":
-            t, m, b = WEIGHTS
-            weights = f"'{{{b / t}, 0, {m / t}, 1.0}}'"
-            # normalization 1: divide by 1 + log(length), so long bodies do not win by length alone
-            return (f"(SELECT ts_rank({weights}, x.vector, to_tsquery('simple', %s), 1) FROM {TABLE} x "
-                    "WHERE x.document_id = c.document_id)"), [tsquery(q)]
-        return ("(SELECT -bm25(core_search_fts, {}, {}, {}) FROM core_search_fts WHERE core_search_fts MATCH %s "
-                "AND core_search_fts.rowid = c.document_id)").format(*WEIGHTS), [fts5_match(q)]
-
 
 def backend() -> Backend:
     return Backend(connection.vendor)

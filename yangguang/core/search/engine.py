@@ -106,6 +106,12 @@ class Answer:
     estimated: frozenset[str] = frozenset()  # facet names, and "total", whose counts are estimates
 
 
+# Counting a set exactly means reading every row of the set the indexes narrow it to: the match,
+# or the match within the filtered org or year (both indexed). Past this size that costs more
+# than the page is allowed, and the sample's estimate is shown instead.
+COUNT_SCAN_LIMIT = 2 * ESTIMATE_ABOVE
+
+
 def _query(q: ParsedQuery, filters: dict[str, object], sort: str, limit: int, offset: int) -> Answer:
     """Counts and one page of hits. First the sample index says how large the result sets are
     (one cheap statement); sets it puts under ESTIMATE_ABOVE are then counted exactly and the
@@ -115,37 +121,53 @@ def _query(q: ParsedQuery, filters: dict[str, object], sort: str, limit: int, of
 
     be = backend()
     per_facet = {f: ("m", _without(filters, f)) for f in FACETS}
-    sample = _run(be, q, {"m": {}}, per_facet, None, sort, 0, 0, sample=True, count_all="m")
-    if SAMPLE_EVERY * sample["all"] < ESTIMATE_ABOVE:
+    totals = {"all": ("m", {}, False)}
+    totals.update({f"scan_{f}": ("m", {f: filters[f]}, False) for f in ("org", "year") if f in filters})
+    if be.vendor == "postgresql":  # the share of title hits sizes broad.py's windows
+        totals["title"] = ("m", {}, True)
+    sample = _run(be, q, {"m": {}}, per_facet, None, sort, 0, 0, sample=True, totals=totals,
+                  flagged={"m"} if "title" in totals else set())
+    est = {name: SAMPLE_EVERY * n for name, n in sample["totals"].items()}
+    if est["all"] < ESTIMATE_ABOVE:
         # The whole match is small: one matched set, filtered inside for each facet and the page.
         found = _run(be, q, {"m": {}}, per_facet, ("m", filters), sort, limit, offset)
         return Answer(found["counts"], _total(found["counts"], filters), found["hits"])
+
+    def countable(base: dict, size: int) -> bool:
+        scan = est["scan_org"] if "org" in base else est["scan_year"] if "year" in base else est["all"]
+        return size < ESTIMATE_ABOVE and scan < COUNT_SCAN_LIMIT
+
     # A broad match: each facet's set (the match with the other facets' filters) and the page's set
-    # (the match with every filter) is estimated when it is large, counted when it is not.
+    # (the match with every filter) is counted when that is cheap, else estimated.
     ctes: dict[tuple, str] = {}
     plan: dict[str, tuple[str, dict]] = {}
     counts: dict[str, dict] = {}
     estimated: set[str] = set()
     for f in FACETS:
-        if SAMPLE_EVERY * sum(sample["counts"][f].values()) >= ESTIMATE_ABOVE:
+        base = _without(filters, f)
+        if countable(base, SAMPLE_EVERY * sum(sample["counts"][f].values())):
+            plan[f] = (ctes.setdefault(tuple(sorted(base.items())), f"m{len(ctes)}"), {})
+        else:
             estimated.add(f)
             counts[f] = {k: approximate(n * SAMPLE_EVERY) for k, n in sample["counts"][f].items()}
-        else:
-            plan[f] = (ctes.setdefault(tuple(sorted(_without(filters, f).items())), f"m{len(ctes)}"), {})
+    matched = SAMPLE_EVERY * _total(sample["counts"], filters)
     page_set = None
-    if SAMPLE_EVERY * _total(sample["counts"], filters) < ESTIMATE_ABOVE:
+    if countable(filters, matched):
         page_set = ctes.setdefault(tuple(sorted(filters.items())), f"m{len(ctes)}")
-    found = {"counts": {}, "hits": [], "all": 0}
+    found = {"counts": {}, "hits": [], "totals": {}}
     if ctes:
         found = _run(be, q, {name: dict(key) for key, name in ctes.items()}, plan,
-                     (page_set, {}) if page_set else None, sort, limit, offset, count_all=page_set)
+                     (page_set, {}) if page_set else None, sort, limit, offset,
+                     totals={"page": (page_set, {}, False)} if page_set else {})
     counts.update({f: found["counts"][f] for f in plan})
     if page_set:
-        return Answer(counts, found["all"], found["hits"], frozenset(estimated))
+        return Answer(counts, found["totals"]["page"], found["hits"], frozenset(estimated))
     estimated.add("total")
-    matched = SAMPLE_EVERY * _total(sample["counts"], filters)
-    hits = broad.page(be, q, filters, sort, limit, offset, matched)
-    return Answer(counts, approximate(matched), hits, frozenset(estimated))
+    rows = max(est["all"], 1)
+    hits = broad.page(be, q, filters, sort, limit, offset, matched,
+                      title_share=est.get("title", rows) / rows)
+    # never fewer than the results seen: a small set estimated from a few sampled rows
+    return Answer(counts, max(approximate(matched), offset + len(hits)), hits, frozenset(estimated))
 
 
 def _without(filters: dict[str, object], name: str) -> dict[str, object]:
@@ -154,10 +176,12 @@ def _without(filters: dict[str, object], name: str) -> dict[str, object]:
 
 def _run(be, q: ParsedQuery, ctes: dict[str, dict], facets: dict[str, tuple[str, dict]],
          hits: tuple[str, dict] | None, sort: str, limit: int, offset: int, *, sample: bool = False,
-         count_all: str | None = None) -> dict:
+         totals: dict[str, tuple[str, dict, bool]] | None = None, flagged: set[str] = frozenset()) -> dict:
     """One statement. Each CTE in `ctes` is a matched set (the query and its filters), computed
     once; each facet in `facets` is counted on one of them (with extra filters), the page `hits`
-    is read from one, and `count_all` counts one whole. `sample`: match the sample index.
+    is read from one, and each of `totals` {name: (CTE, filters, title hits only)} is a count.
+    The CTEs in `flagged` (and the page's) compute the title-hit flag. `sample`: match the
+    sample index.
 
     Relevance order, top-k: every match carries a cheap flag, "a query word is in the title or
     meta line" (PostgreSQL: the small in-row title vector; SQLite: the FTS5 index restricted to
@@ -166,13 +190,13 @@ def _run(be, q: ParsedQuery, ctes: dict[str, dict], facets: dict[str, tuple[str,
     ×1) and shown first in that order; the rest follow in the cheap order. With title weighted
     10:1 the title hits are what full ranking would put first anyway.
 
-    Returns {"counts": {facet: {key: count}}, "hits": [(id, score)], "all": count}."""
+    Returns {"counts": {facet: {key: count}}, "hits": [(id, score)], "totals": {name: count}}."""
     match, match_params = be.sample_match(q) if sample else be.match(q)
     source = be.sample_source() if sample else be.source()
     cte_sql, cte_params = [], []
     for name, base in ctes.items():
         where, wparams = _conditions(base, "e.")
-        flag, flag_params = be.title_hit(q) if hits and hits[0] == name else ("0", [])
+        flag, flag_params = be.title_hit(q) if (hits and hits[0] == name) or name in flagged else ("0", [])
         cte_sql.append(f"{name} AS MATERIALIZED (SELECT {', '.join('e.' + c for c in ROW)}, {flag} AS th "
                        f"FROM {source} WHERE {match}{''.join(' AND ' + w for w in where)})")
         cte_params += flag_params + match_params + wparams
@@ -182,8 +206,12 @@ def _run(be, q: ParsedQuery, ctes: dict[str, dict], facets: dict[str, tuple[str,
         parts.append(f"SELECT '{name}' AS kind, CAST({COLUMN[name]} AS TEXT) AS k, COUNT(*) AS n, "
                      f"CAST(0 AS DOUBLE PRECISION) AS s FROM {cte} {where} GROUP BY {COLUMN[name]}")
         params += wparams
-    if count_all:
-        parts.append(f"SELECT 'all' AS kind, '' AS k, COUNT(*) AS n, CAST(0 AS DOUBLE PRECISION) AS s FROM {count_all}")
+    for name, (cte, extra, title_only) in (totals or {}).items():
+        where, wparams = _conditions(extra)
+        where += ["th = 1"] if title_only else []
+        parts.append(f"SELECT '{name}' AS kind, '' AS k, COUNT(*) AS n, CAST(0 AS DOUBLE PRECISION) AS s "
+                     f"FROM {cte}{' WHERE ' + ' AND '.join(where) if where else ''}")
+        params += wparams
     if hits:
         cte, extra = hits
         where, wparams = _filters_sql(extra)
@@ -197,31 +225,42 @@ def _run(be, q: ParsedQuery, ctes: dict[str, dict], facets: dict[str, tuple[str,
             if q.years:
                 boost = "CASE WHEN year IN ({}) THEN 0 ELSE 1 END".format(", ".join(str(y) for y in q.years))
             cheap = "b, th DESC, published_date DESC, document_id DESC"
-            score, score_params = be.candidate_score(q)
-            cte_sql.append(f"c AS (SELECT document_id, b, ROW_NUMBER() OVER (ORDER BY {cheap}) AS rn FROM "
-                           f"(SELECT document_id, {boost} AS b, th, published_date FROM {cte} {where} "
-                           f"ORDER BY {cheap} LIMIT %s) AS top)")
-            cte_sql.append(f"r AS (SELECT document_id, b, rn, CASE WHEN rn <= {RANK_CANDIDATES} THEN {score} END AS s "
-                           "FROM c)")
-            cte_params += wparams + [max(RANK_CANDIDATES, offset + limit)] + score_params
-            parts.append("SELECT * FROM (SELECT 'hit' AS kind, CAST(document_id AS TEXT) AS k, 0 AS n, "
-                         "CAST(COALESCE(s, 0) AS DOUBLE PRECISION) AS s FROM r "
-                         f"ORDER BY CASE WHEN rn <= {RANK_CANDIDATES} THEN 0 ELSE 1 END, b, COALESCE(s, 0) DESC, rn "
-                         "LIMIT %s OFFSET %s) AS page")
-            params += [limit, offset]
+            # The cheap order's first max(RANK_CANDIDATES, offset + limit) rows: (id, boost, rank in
+            # the cheap order); _rank_page ranks the candidates among them and cuts the page.
+            parts.append(f"SELECT * FROM (SELECT 'hit' AS kind, CAST(document_id AS TEXT) AS k, b AS n, "
+                         f"CAST(ROW_NUMBER() OVER (ORDER BY {cheap}) AS DOUBLE PRECISION) AS s FROM "
+                         f"(SELECT document_id, {boost} AS b, th, published_date FROM {cte} {where} "
+                         f"ORDER BY {cheap} LIMIT %s) AS top) AS page")
+            params += wparams + [max(RANK_CANDIDATES, offset + limit)]
     sql = "WITH " + ", ".join(cte_sql) + " " + " UNION ALL ".join(parts)
-    out: dict = {"counts": {name: {} for name in facets}, "hits": [], "all": 0}
+    out: dict = {"counts": {name: {} for name in facets}, "hits": [], "totals": {name: 0 for name in totals or {}}}
     with transaction.atomic(), connection.cursor() as cursor:
         _tune(cursor)
         cursor.execute(sql, cte_params + params)
         for kind, key, n, s in cursor.fetchall():
             if kind == "hit":
-                out["hits"].append((int(key), float(s or 0.0)))
-            elif kind == "all":
-                out["all"] = n
+                out["hits"].append((int(key), int(n), float(s or 0.0)))
+            elif kind in out["totals"]:
+                out["totals"][kind] = n
             else:
                 out["counts"][kind][int(key) if kind in ("org", "year") else key] = n
+        if hits and sort == "date":
+            out["hits"] = [(pk, 0.0) for pk, _b, _s in out["hits"]]
+        elif hits:
+            out["hits"] = _rank_page(cursor, q, out["hits"], limit, offset)
     return out
+
+
+def _rank_page(cursor, q: ParsedQuery, rows: list[tuple[int, int, float]], limit: int, offset: int):
+    """rows: (id, year boost, position in the cheap order). The first RANK_CANDIDATES are ranked by
+    the full score within their boost class; the rest keep the cheap order. The page's (id, score)."""
+    from .rank import scores
+
+    rows = sorted(rows, key=lambda r: r[2])
+    head, rest = rows[:RANK_CANDIDATES], rows[RANK_CANDIDATES:]
+    score = scores(cursor, q, [pk for pk, _b, _n in head])
+    head.sort(key=lambda r: (r[1], -score.get(r[0], 0.0), r[2]))
+    return [(pk, score.get(pk, 0.0)) for pk, _b, _n in head + rest][offset:offset + limit]
 
 
 def _tune(cursor) -> None:
