@@ -54,19 +54,28 @@ def _density(cursor, matched: int) -> float:
     """The share of index rows that match (1.0 where it does not matter: SQLite)."""
     if connection.vendor != "postgresql":
         return 1.0
-    cursor.execute(f"SELECT reltuples FROM pg_class WHERE oid = '{TABLE}'::regclass")
-    rows = (cursor.fetchone() or [0])[0] or 0
+    rows = _reltuples(cursor)
     return min(1.0, matched / rows) if rows > 0 else 1.0
 
 
+def _reltuples(cursor) -> float:
+    """Index rows: PostgreSQL's statistics (no count); SQLite counts (it never needs windows, see
+    _density, except when a test forces them)."""
+    if connection.vendor == "postgresql":
+        cursor.execute(f"SELECT reltuples FROM pg_class WHERE oid = '{TABLE}'::regclass")
+    else:
+        cursor.execute(f"SELECT count(*) FROM {TABLE}")
+    return float((cursor.fetchone() or [0])[0] or 0)
+
+
 def _head(walk: Walk, q: ParsedQuery, n: int) -> list[tuple[int, float]]:
+    from .rank import scores as rank
+
     years: dict[int, int] = {}  # candidate id → its year
     for tier in ([tuple(q.years)] if q.years else []) + [()]:
         for title_only in (True, False):
             for pk, year in walk.newest(n, 0, title_only=title_only, years=tier):
                 years.setdefault(pk, year)
-    from .rank import scores as rank
-
     scores = rank(walk.cursor, q, list(years))
     boosted = set(q.years)
     ranked = sorted(years, key=lambda pk: (0 if years[pk] in boosted else 1, -scores.get(pk, 0.0), -pk))[:n]
@@ -84,46 +93,81 @@ class Walk:
         self.density, self.title_density = density, title_density
         self.where, self.params = _conditions(filters, "e.")
         self.year = int(filters["year"]) if "year" in filters else None
-        if self.year:  # lets a walk by date start at the end of that year
-            self.where.append("e.published_date BETWEEN %s AND %s")
-            self.params += [date(self.year, 1, 1), date(self.year, 12, 31)]
+        self._ranges: dict[tuple, tuple[int, int] | None] = {}
 
     def newest(self, limit: int, offset: int, *, title_only: bool = False, years: tuple = (),
                exclude: list[int] = ()) -> list[tuple[int, int]]:
-        """(id, year) of matches, newest added first."""
+        """(id, year) of matches, newest added (highest id) first. Only ids between the lowest and
+        the highest of the years asked for (a year filter, the query's years) are read, so a
+        walk for an old year does not pass every newer document first."""
+        if self.year and years and self.year not in years:
+            return []
+        years = (self.year,) if self.year else tuple(years)
+        span = self._id_range(years)
+        if span is None:
+            return []
         source, match, params, order = self.be.newest_source(self.q, title_only)
-        where = list(self.where)
+        where, params = [*self.where, match], [*self.params, *params]
         if years:
-            where.append(f"e.year IN ({', '.join(str(int(y)) for y in years)})")
+            where[:0] = [f"e.year IN ({', '.join(str(int(y)) for y in years)})", f"{order} BETWEEN %s AND %s"]
+            params[:0] = list(span)
         if exclude:
             where.append(f"e.document_id NOT IN ({', '.join(str(int(pk)) for pk in exclude)})")
-        sql = (f"SELECT e.document_id, e.year FROM {source} WHERE {' AND '.join(where + [match])}{{window}} "
+        sql = (f"SELECT e.document_id, e.year FROM {source} WHERE {' AND '.join(where)}{{window}} "
                f"ORDER BY {order} DESC LIMIT %s OFFSET %s")
-        latest = ([self.year] if self.year else []) + ([max(years)] if years else [])
-        last_year = min(latest) if latest else None  # no match is newer than this year's end
-        return self._run(sql, self.params + params, limit, offset, ("e.document_id", "document_id"),
-                         self.title_density if title_only else self.density, last_year)
+        density = self.title_density if title_only else self.density
+        lo, hi = span
+        per_id = _reltuples(self.cursor) / max(1, self._id_range(())[1] - self._id_range(())[0] + 1) \
+            if density < DENSE else 1.0
+
+        def bound(rows: int):  # the id `rows` index rows below the top of the span
+            value = hi - int(rows / max(per_id, 1e-9))
+            return value if value > lo else None
+
+        return self._run(sql, params, limit, offset, f"{order} >= %s", bound, density)
 
     def by_date(self, limit: int, offset: int) -> list[int]:
+        """Ids of matches, newest published first, walking the date index."""
         match, params = self.be.row_match(self.q)
-        sql = (f"SELECT e.document_id, 0 FROM {TABLE} e WHERE {' AND '.join(self.where + [match])}{{window}} "
+        where, wparams = list(self.where), list(self.params)
+        if self.year:  # lets the walk start at the end of that year
+            where.append("e.published_date BETWEEN %s AND %s")
+            wparams += [date(self.year, 1, 1), date(self.year, 12, 31)]
+        source = f"{TABLE} e" + (" INDEXED BY core_search_newest" if connection.vendor == "sqlite" else "")
+        sql = (f"SELECT e.document_id, 0 FROM {source} WHERE {' AND '.join(where + [match])}{{window}} "
                "ORDER BY e.published_date DESC, e.document_id DESC LIMIT %s OFFSET %s")
-        return [pk for pk, _ in self._run(sql, self.params + params, limit, offset,
-                                          ("e.published_date", "published_date"), self.density, self.year)]
 
-    def _run(self, sql: str, params: list, limit: int, offset: int, window, density: float,
-             last_year: int | None) -> list[tuple[int, int]]:
+        def bound(rows: int):  # the date `rows` rows back from the newest (of that year)
+            cond, p = ("WHERE published_date <= %s", [date(self.year, 12, 31)]) if self.year else ("", [])
+            self.cursor.execute(f"SELECT published_date FROM {TABLE} {cond} ORDER BY published_date DESC, "
+                                "document_id DESC LIMIT 1 OFFSET %s", p + [rows])
+            row = self.cursor.fetchone()
+            return row[0] if row else None
+
+        found = self._run(sql, wparams + params, limit, offset, "e.published_date >= %s", bound, self.density)
+        return [pk for pk, _ in found]
+
+    def _id_range(self, years: tuple) -> tuple[int, int] | None:
+        """(lowest, highest) id in the index, or among those years' rows (their index has the id)."""
+        if years not in self._ranges:
+            # one min() or max() per subquery and year: that is what SQLite reads off an index
+            conds = [f" WHERE year = {int(y)}" for y in years] or [""]
+            parts = [f"(SELECT {f}(document_id) FROM {TABLE}{c})" for c in conds for f in ("min", "max")]
+            self.cursor.execute(f"SELECT {', '.join(parts)}")
+            row = self.cursor.fetchone()
+            los, his = [v for v in row[0::2] if v is not None], [v for v in row[1::2] if v is not None]
+            self._ranges[years] = (int(min(los)), int(max(his))) if los else None
+        return self._ranges[years]
+
+    def _run(self, sql: str, params: list, limit: int, offset: int, window: str, bound, density: float):
         """Any window `column >= bound` holds a prefix of the order (newest first), so `limit` rows
         found inside it are the right ones; with fewer, the window is widened, at worst to all."""
         pg = connection.vendor == "postgresql"
         want = limit + offset
         if density < DENSE:
             rows = WINDOW_MARGIN * int(want / max(density, 1e-6)) + WINDOW_MIN
-            while True:
-                bound = self._bound(window[1], rows, last_year)
-                if bound is None:
-                    break  # the window would be the whole index
-                found = self._execute(sql.format(window=f" AND {window[0]} >= %s"), params + [bound, limit, offset],
+            while (edge := bound(rows)) is not None:
+                found = self._execute(sql.format(window=f" AND {window}"), params + [edge, limit, offset],
                                       "enable_indexscan" if pg else None)
                 if len(found) == limit:
                     return [(int(a), int(b)) for a, b in found]
@@ -148,14 +192,3 @@ class Walk:
         finally:
             if plan_off:
                 self.cursor.execute(f"SET LOCAL {plan_off} = on")
-
-    def _bound(self, column: str, rows: int, last_year: int | None):
-        """The `column` value of the row `rows` back from the newest (in a year: from the end of
-        that year), along the newest-first index; None when there are not that many."""
-        cond, params = "", []
-        if last_year:
-            cond, params = " WHERE published_date <= %s", [date(last_year, 12, 31)]
-        self.cursor.execute(f"SELECT {column} FROM {TABLE}{cond} ORDER BY published_date DESC, document_id DESC "
-                            "LIMIT 1 OFFSET %s", params + [rows])
-        row = self.cursor.fetchone()
-        return row[0] if row else None
