@@ -93,19 +93,19 @@ def _write(rows: list[tuple], lo: int, hi: int | None) -> int:
 def clear_index() -> None:
     """Empty the index. On SQLite the row-by-row delete triggers would cost as much as the
     rebuild, so they are set aside and the FTS5 indexes emptied with 'delete-all' instead."""
-    from .backends import FTS5_TABLES, fts5_trigger
+    from .backends import FTS5_TABLES
 
     with transaction.atomic(), connection.cursor() as cursor:
         bump_generation(cursor)
         if connection.vendor == "postgresql":
             cursor.execute(f"TRUNCATE {TABLE}")
             return
-        for _fts, _content, prefix, _cond in FTS5_TABLES:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {prefix}_ad")
+        for fts in FTS5_TABLES:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {fts.prefix}_ad")
         cursor.execute(f"DELETE FROM {TABLE}")
-        for fts, _content, prefix, cond in FTS5_TABLES:
-            cursor.execute(f"INSERT INTO {fts} ({fts}) VALUES ('delete-all')")
-            cursor.execute(fts5_trigger(fts, prefix, cond, "ad"))
+        for fts in FTS5_TABLES:
+            cursor.execute(f"INSERT INTO {fts.name} ({fts.name}) VALUES ('delete-all')")
+            cursor.execute(fts.trigger("ad"))
 
 
 def default_workers() -> int:
@@ -128,8 +128,8 @@ def reindex(batch_size: int = 1000, clear: bool = False, workers: int | None = N
         from .backends import FTS5_TABLES
 
         with connection.cursor() as cursor:
-            for _fts, _content, prefix, _cond in FTS5_TABLES:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {prefix}_ai")
+            for fts in FTS5_TABLES:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {fts.prefix}_ai")
     try:
         result = _reindex(Document, total, batch_size, workers, progress, t0, last_report)
     finally:
@@ -147,8 +147,9 @@ def repair_interrupted_build(progress=None) -> bool:
     if connection.vendor != "sqlite":
         return False
     with connection.cursor() as cursor:
-        names = [f"{prefix}_ai" for _fts, _content, prefix, _cond in FTS5_TABLES]
-        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s)", names)
+        names = [f"{fts.prefix}_ai" for fts in FTS5_TABLES]
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN "
+                       f"({', '.join(['%s'] * len(names))})", names)
         if cursor.fetchone()[0] == len(names):
             return False
     _rebuild_fts(progress)
@@ -159,7 +160,7 @@ def _rebuild_fts(progress) -> None:
     """Index every content row in one statement per FTS5 table (the main one and the sample), then
     put the insert triggers back (also run after a failure, so publications are indexed again;
     the rows written so far are kept)."""
-    from .backends import FTS5_TABLES, fts5_trigger
+    from .backends import FTS5_TABLES
 
     if progress:
         progress("正在建立全文索引（FTS5 rebuild）…")
@@ -173,13 +174,13 @@ def _rebuild_fts(progress) -> None:
         # large pending-terms buffer makes a few big segments, merged once when 16 pile up
         # ('crisismerge'); the defaults return for the small writes of daily publication.
         cursor.execute(f"PRAGMA cache_size = {-REBUILD_CACHE_KIB}")
-        for fts, _content, prefix, cond in FTS5_TABLES:
-            cursor.execute(fts5_trigger(fts, prefix, cond, "ai"))
+        for fts in FTS5_TABLES:
+            cursor.execute(fts.trigger("ai"))
             for option, value in (("hashsize", REBUILD_HASH_BYTES), ("automerge", 0)):
-                cursor.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES (%s, %s)", [option, value])
-            cursor.execute(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")
+                cursor.execute(f"INSERT INTO {fts.name} ({fts.name}, rank) VALUES (%s, %s)", [option, value])
+            cursor.execute(f"INSERT INTO {fts.name} ({fts.name}) VALUES ('rebuild')")
             for option, value in FTS5_DEFAULTS:
-                cursor.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES (%s, %s)", [option, value])
+                cursor.execute(f"INSERT INTO {fts.name} ({fts.name}, rank) VALUES (%s, %s)", [option, value])
         cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
 
 
