@@ -20,7 +20,8 @@ DETAIL_FIELDS = SUMMARY_FIELDS | {
     "body_html", "interpretation_of", "interpretations", "attachments",
 }
 ATTACHMENT_FIELDS = {"id", "name", "content_type", "type_label", "size", "size_label", "sha256", "url"}
-PAGE_FIELDS = {"total", "page", "pages", "per_page", "next_cursor", "items", "facets"}
+PAGE_FIELDS = {"total", "page", "pages", "per_page", "next_cursor", "items", "facets",
+               "total_estimated", "estimated_facets"}
 ORG_FIELDS = {"slug", "name", "short_name", "kind", "kind_label", "parent", "code", "url"}
 COLUMN_FIELDS = {"slug", "name", "update_class", "update_class_label", "public_count", "total_count", "url",
                  "children"}
