@@ -191,6 +191,26 @@ POSTGRES_SAMPLE_UNDO = [f"ALTER TABLE {TABLE} ALTER COLUMN vector SET STATISTICS
                         "DROP INDEX IF EXISTS core_searchentry_sample"]
 
 
+# A broad query with a filter walks the newest rows of the filter's value and tests each against
+# the words (broad.py) rather than building GIN bitmaps of words in most documents; these are the
+# (filter, id) orders it walks (the year's is above).
+POSTGRES_FILTER_DDL = [f"CREATE INDEX IF NOT EXISTS core_searchentry_{c}_id ON {TABLE} ({c}, document_id)"
+                       for c in ("org_id", "topic", "genre", "validity")]
+POSTGRES_FILTER_UNDO = [f"DROP INDEX IF EXISTS core_searchentry_{c}_id" for c in ("org_id", "topic", "genre", "validity")]
+
+
+def create_filter_indexes(schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in POSTGRES_FILTER_DDL:
+            schema_editor.execute(sql)
+
+
+def drop_filter_indexes(schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in POSTGRES_FILTER_UNDO:
+            schema_editor.execute(sql)
+
+
 def create_index_structures(schema_editor) -> None:
     vendor = schema_editor.connection.vendor
     for sql in SQLITE_DDL if vendor == "sqlite" else POSTGRES_DDL if vendor == "postgresql" else []:

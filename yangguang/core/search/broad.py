@@ -23,23 +23,29 @@ from .query import ParsedQuery
 
 # PostgreSQL tests a walked row against the query by reading its whole vector, stored out of line
 # (~35 µs warm): fine while most rows match, costly when only a few per cent do. Below this share
-# of matching rows the newest matches are found by intersecting the GIN bitmap with a range of
-# the newest rows instead, sized to hold the page several times over (see _window).
+# of rows matching the words the newest matches are found by intersecting the GIN bitmap with a
+# range of the newest rows instead, sized to hold the page several times over (see _run). The
+# share is the words' alone: a walk goes down the filters' own (filter, id) indexes
+# (backends.POSTGRES_FILTER_DDL), so a filter that keeps few rows does not make it read more
+# vectors, while the GIN bitmap costs the same with or without the filter (30–60 ms for each
+# word in most documents at a million).
 DENSE = 0.2
 WINDOW_MARGIN = 3
 WINDOW_MIN = 1000
 
 
 def page(be, q: ParsedQuery, filters: dict[str, object], sort: str, limit: int, offset: int,
-         matched: int, title_share: float = 1.0) -> list[tuple[int, float]]:
-    """The page's (id, score). `matched`: the sample's estimate of the matches with every filter;
-    `title_share`: the share of the query's matches that are title hits (sample, unfiltered)."""
+         matched: int, title_share: float = 1.0, words: int | None = None) -> list[tuple[int, float]]:
+    """The page's (id, score). `matched`: the sample's estimate of the matches with every filter,
+    `words` without filters (default: `matched`); `title_share`: the share of the query's matches
+    that are title hits (sample, unfiltered)."""
     from . import engine
 
     with transaction.atomic(), connection.cursor() as cursor:
         engine._tune(cursor)
         density = _density(cursor, matched)
-        walk = Walk(cursor, be, q, filters, density, density * title_share)
+        share = _density(cursor, matched if words is None else words)
+        walk = Walk(cursor, be, q, filters, (density, share), (density * title_share, share * title_share))
         if sort == "date":
             return [(pk, 0.0) for pk in walk.by_date(limit, offset)]
         head = _head(walk, q, engine.RANK_CANDIDATES)
@@ -85,8 +91,10 @@ def _head(walk: Walk, q: ParsedQuery, n: int) -> list[tuple[int, float]]:
 class Walk:
     """Reading the newest matches of one query and filter set."""
 
-    def __init__(self, cursor, be, q: ParsedQuery, filters: dict[str, object], density: float,
-                 title_density: float):
+    def __init__(self, cursor, be, q: ParsedQuery, filters: dict[str, object], density: tuple[float, float],
+                 title_density: tuple[float, float]):
+        """Densities as (share of index rows matching the words and every filter, matching the
+        words alone): the first sizes a window, the second chooses between window and walk."""
         from .engine import _conditions
 
         self.cursor, self.be, self.q = cursor, be, q
@@ -118,7 +126,7 @@ class Walk:
         density = self.title_density if title_only else self.density
         lo, hi = span
         per_id = _reltuples(self.cursor) / max(1, self._id_range(())[1] - self._id_range(())[0] + 1) \
-            if density < DENSE else 1.0
+            if density[1] < DENSE else 1.0
 
         def bound(rows: int):  # the id `rows` index rows below the top of the span
             value = hi - int(rows / max(per_id, 1e-9))
@@ -159,13 +167,14 @@ class Walk:
             self._ranges[years] = (int(min(los)), int(max(his))) if los else None
         return self._ranges[years]
 
-    def _run(self, sql: str, params: list, limit: int, offset: int, window: str, bound, density: float):
+    def _run(self, sql: str, params: list, limit: int, offset: int, window: str, bound,
+             density: tuple[float, float]):
         """Any window `column >= bound` holds a prefix of the order (newest first), so `limit` rows
         found inside it are the right ones; with fewer, the window is widened, at worst to all."""
         pg = connection.vendor == "postgresql"
         want = limit + offset
-        if density < DENSE:
-            rows = WINDOW_MARGIN * int(want / max(density, 1e-6)) + WINDOW_MIN
+        if density[1] < DENSE:
+            rows = WINDOW_MARGIN * int(want / max(density[0], 1e-6)) + WINDOW_MIN
             while (edge := bound(rows)) is not None:
                 found = self._execute(sql.format(window=f" AND {window}"), params + [edge, limit, offset],
                                       "enable_indexscan" if pg else None)
@@ -174,8 +183,9 @@ class Walk:
                 rows *= 4  # fewer matches among the newest than the sample said: widen
             plan_off = "enable_indexscan"  # few matches anywhere: read them all from the GIN bitmap
         else:
-            # Most rows match: walk the newest rows and test each (PostgreSQL's planner, which does
-            # not count the cost of reading a vector, tends to sort all the matches instead).
+            # Most rows match the words: walk the newest rows (of the filter's index) and test each
+            # (PostgreSQL's planner, which does not count the cost of reading a vector, tends to
+            # sort all the matches instead).
             plan_off = "enable_bitmapscan"
         found = self._execute(sql.format(window=""), params + [limit, offset], plan_off if pg else None)
         return [(int(a), int(b)) for a, b in found]

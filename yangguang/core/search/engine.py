@@ -165,7 +165,7 @@ def _query(q: ParsedQuery, filters: dict[str, object], sort: str, limit: int, of
     estimated.add("total")
     rows = max(est["all"], 1)
     hits = broad.page(be, q, filters, sort, limit, offset, matched,
-                      title_share=est.get("title", rows) / rows)
+                      title_share=est.get("title", rows) / rows, words=est["all"])
     # never fewer than the results seen: a small set estimated from a few sampled rows
     return Answer(counts, max(approximate(matched), offset + len(hits)), hits, frozenset(estimated))
 
