@@ -7,6 +7,7 @@ to 640, so a match the sample puts at 10 documents or more counts as broad."""
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 
 from yangguang.core.search import broad, engine
 from yangguang.core.search.backends import SAMPLE_EVERY
@@ -116,3 +117,32 @@ def test_the_api_says_which_counts_are_estimates(index, client):
     assert body["estimated_facets"] == sorted(FACETS)
     body = client.get("/api/v1/public/documents", {"q": "救助"}).json()
     assert body["total"] == 100 and body["total_estimated"] is False and body["estimated_facets"] == []
+
+
+def test_a_filter_that_keeps_few_rows_still_walks_when_the_words_are_everywhere(index, monkeypatch):
+    """Walk or window is decided by the share of rows matching the words alone: every row has 政务,
+    so the walk (down the org's own index on PostgreSQL) is taken even though the org keeps
+    a third of the rows, under a DENSE of 0.6. The GIN bitmap of the window would cost the same
+    with or without the filter."""
+    monkeypatch.setattr(broad, "DENSE", 0.6)
+    if connection.vendor == "postgresql":  # the row count the densities divide by
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE core_searchentry")
+    statements = []
+    execute = broad.Walk._execute
+
+    def spy(self, sql, params, plan_off):
+        statements.append(sql)
+        return execute(self, sql, params, plan_off)
+
+    monkeypatch.setattr(broad.Walk, "_execute", spy)
+    a = query("政务", {"org": 2}, limit=30)
+    assert "total" in a.estimated
+    org = sorted((pk for pk, r in index.items() if r["org"] == 2), reverse=True)
+    title = [pk for pk in org if pk in TITLE_IDS]
+    assert title == [1500] and [pk for pk, _s in a.hits] == title + [pk for pk in org if pk not in title][:29]
+    assert statements and not any(">= %s" in sql for sql in statements)  # no window
+    statements.clear()
+    monkeypatch.setattr(broad, "DENSE", 1.1)  # and below DENSE the same page comes through windows
+    assert query("政务", {"org": 2}, limit=30).hits == a.hits
+    assert any(">= %s" in sql for sql in statements)
