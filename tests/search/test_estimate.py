@@ -37,6 +37,7 @@ ROWS = [_row(pk) for pk in range(1, N + 1)]
 def index(request, monkeypatch):
     if request.param == "window":  # the newest matches through a window of the newest rows (broad.py)
         monkeypatch.setattr(broad, "DENSE", 1.1)
+        monkeypatch.setattr(broad, "TITLE_DENSE", 1.1)
         monkeypatch.setattr(broad, "WINDOW_MARGIN", 1)
         monkeypatch.setattr(broad, "WINDOW_MIN", 10)
     monkeypatch.setattr(engine, "ESTIMATE_ABOVE", 640)
@@ -125,6 +126,7 @@ def test_a_filter_that_keeps_few_rows_still_walks_when_the_words_are_everywhere(
     a third of the rows, under a DENSE of 0.6. The GIN bitmap of the window would cost the same
     with or without the filter."""
     monkeypatch.setattr(broad, "DENSE", 0.6)
+    monkeypatch.setattr(broad, "TITLE_DENSE", 0.6)
     if connection.vendor == "postgresql":  # the row count the densities divide by
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE core_searchentry")
@@ -144,5 +146,6 @@ def test_a_filter_that_keeps_few_rows_still_walks_when_the_words_are_everywhere(
     assert statements and not any(">= %s" in sql for sql in statements)  # no window
     statements.clear()
     monkeypatch.setattr(broad, "DENSE", 1.1)  # and below DENSE the same page comes through windows
+    monkeypatch.setattr(broad, "TITLE_DENSE", 1.1)
     assert query("政务", {"org": 2}, limit=30).hits == a.hits
     assert any(">= %s" in sql for sql in statements)

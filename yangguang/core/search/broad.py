@@ -5,8 +5,8 @@ its matches is what cost about a second at a million documents; here only the ne
 - Sorted by date: the matches newest published first, walking the (published_date, document_id)
   index and testing each row against the query until the page is full.
 - Relevance: the candidates are the newest RANK_CANDIDATES matches with a query word in the title
-  or meta line and the newest RANK_CANDIDATES matches of any kind (newest added: highest id), and
-  the same within the query's years first when it names any. They are ranked by the full score,
+  or meta line and, when there are fewer such title hits, the newest RANK_CANDIDATES matches of
+  any kind (newest added: highest id); the same within the query's years first when it names any. They are ranked by the full score,
   as in the exact path, and the best RANK_CANDIDATES head the list; the other matches follow,
   newest added first. So a broad query shows its strongest recent documents first, and paging on
   never repeats or skips one.
@@ -30,6 +30,10 @@ from .query import ParsedQuery
 # vectors, while the GIN bitmap costs the same with or without the filter (30–60 ms for each
 # word in most documents at a million).
 DENSE = 0.2
+# A title walk tests the small in-row title vector instead (~1 µs), so it pays down to a smaller
+# share: words in 1.7 % of all titles took 133 ms through their GIN bitmap at a million (the
+# planner, misjudging how many titles have all the words, fetched every such row to sort them).
+TITLE_DENSE = 0.01
 WINDOW_MARGIN = 3
 WINDOW_MIN = 1000
 
@@ -79,9 +83,16 @@ def _head(walk: Walk, q: ParsedQuery, n: int) -> list[tuple[int, float]]:
 
     years: dict[int, int] = {}  # candidate id → its year
     for tier in ([tuple(q.years)] if q.years else []) + [()]:
+        if len(years) >= n:  # the query's years come first: n of them fill the head
+            break
         for title_only in (True, False):
-            for pk, year in walk.newest(n, 0, title_only=title_only, years=tier):
+            found = walk.newest(n, 0, title_only=title_only, years=tier)
+            for pk, year in found:
                 years.setdefault(pk, year)
+            if title_only and len(found) == n:
+                # n title hits: a match without one scores a tenth per occurrence (title ×10) and
+                # does not make the head; reading the newest of those costs a walk over vectors
+                break
     scores = rank(walk.cursor, q, list(years))
     boosted = set(q.years)
     ranked = sorted(years, key=lambda pk: (0 if years[pk] in boosted else 1, -scores.get(pk, 0.0), -pk))[:n]
@@ -114,8 +125,8 @@ class Walk:
         span = self._id_range(years)
         if span is None:
             return []
-        source, match, params, order = self.be.newest_source(self.q, title_only)
-        where, params = [*self.where, match], [*self.params, *params]
+        source, match, mparams, order = self.be.newest_source(self.q, title_only)
+        where, params = [*self.where, "{match}"], list(self.params)
         if years:
             where[:0] = [f"e.year IN ({', '.join(str(int(y)) for y in years)})", f"{order} BETWEEN %s AND %s"]
             params[:0] = list(span)
@@ -124,25 +135,26 @@ class Walk:
         sql = (f"SELECT e.document_id, e.year FROM {source} WHERE {' AND '.join(where)}{{window}} "
                f"ORDER BY {order} DESC LIMIT %s OFFSET %s")
         density = self.title_density if title_only else self.density
+        dense = TITLE_DENSE if title_only else DENSE
         lo, hi = span
         per_id = _reltuples(self.cursor) / max(1, self._id_range(())[1] - self._id_range(())[0] + 1) \
-            if density[1] < DENSE else 1.0
+            if density[1] < dense else 1.0
 
         def bound(rows: int):  # the id `rows` index rows below the top of the span
             value = hi - int(rows / max(per_id, 1e-9))
             return value if value > lo else None
 
-        return self._run(sql, params, limit, offset, f"{order} >= %s", bound, density)
+        return self._run(sql, params, (match, mparams), limit, offset, f"{order} >= %s", bound, density, dense)
 
     def by_date(self, limit: int, offset: int) -> list[int]:
         """Ids of matches, newest published first, walking the date index."""
-        match, params = self.be.row_match(self.q)
+        match = self.be.row_match(self.q)
         where, wparams = list(self.where), list(self.params)
         if self.year:  # lets the walk start at the end of that year
             where.append("e.published_date BETWEEN %s AND %s")
             wparams += [date(self.year, 1, 1), date(self.year, 12, 31)]
         source = f"{TABLE} e" + (" INDEXED BY core_search_newest" if connection.vendor == "sqlite" else "")
-        sql = (f"SELECT e.document_id, 0 FROM {source} WHERE {' AND '.join(where + [match])}{{window}} "
+        sql = (f"SELECT e.document_id, 0 FROM {source} WHERE {' AND '.join(where + ['{match}'])}{{window}} "
                "ORDER BY e.published_date DESC, e.document_id DESC LIMIT %s OFFSET %s")
 
         def bound(rows: int):  # the date `rows` rows back from the newest (of that year)
@@ -152,7 +164,7 @@ class Walk:
             row = self.cursor.fetchone()
             return row[0] if row else None
 
-        found = self._run(sql, wparams + params, limit, offset, "e.published_date >= %s", bound, self.density)
+        found = self._run(sql, wparams, match, limit, offset, "e.published_date >= %s", bound, self.density)
         return [pk for pk, _ in found]
 
     def _id_range(self, years: tuple) -> tuple[int, int] | None:
@@ -167,27 +179,35 @@ class Walk:
             self._ranges[years] = (int(min(los)), int(max(his))) if los else None
         return self._ranges[years]
 
-    def _run(self, sql: str, params: list, limit: int, offset: int, window: str, bound,
-             density: tuple[float, float]):
-        """Any window `column >= bound` holds a prefix of the order (newest first), so `limit` rows
+    def _run(self, sql: str, params: list, match: tuple[str, list], limit: int, offset: int, window: str,
+             bound, density: tuple[float, float], dense: float | None = None):
+        """`sql` has a {match} and a {window} slot; `params` are those before the match's.
+        Any window `column >= bound` holds a prefix of the order (newest first), so `limit` rows
         found inside it are the right ones; with fewer, the window is widened, at worst to all."""
         pg = connection.vendor == "postgresql"
         want = limit + offset
-        if density[1] < DENSE:
+        text, mparams = match
+        if density[1] < (DENSE if dense is None else dense):
+            query = sql.replace("{match}", text)
             rows = WINDOW_MARGIN * int(want / max(density[0], 1e-6)) + WINDOW_MIN
             while (edge := bound(rows)) is not None:
-                found = self._execute(sql.format(window=f" AND {window}"), params + [edge, limit, offset],
+                found = self._execute(query.format(window=f" AND {window}"), params + mparams + [edge, limit, offset],
                                       "enable_indexscan" if pg else None)
                 if len(found) == limit:
                     return [(int(a), int(b)) for a, b in found]
                 rows *= 4  # fewer matches among the newest than the sample said: widen
-            plan_off = "enable_indexscan"  # few matches anywhere: read them all from the GIN bitmap
-        else:
-            # Most rows match the words: walk the newest rows (of the filter's index) and test each
-            # (PostgreSQL's planner, which does not count the cost of reading a vector, tends to
-            # sort all the matches instead).
-            plan_off = "enable_bitmapscan"
-        found = self._execute(sql.format(window=""), params + [limit, offset], plan_off if pg else None)
+            found = self._execute(query.format(window=""), params + mparams + [limit, offset],
+                                  "enable_indexscan" if pg else None)  # few matches: all from the bitmap
+            return [(int(a), int(b)) for a, b in found]
+        # Most rows match the words: walk the newest rows (of a filter's index) and test each
+        # (PostgreSQL's planner, which does not count the cost of reading a vector, tends to sort
+        # all the matches instead). PostgreSQL evaluates a filter given as `column = value` after
+        # the match (it becomes an equivalence class), so every walked row's vector would be read;
+        # the CASE tests the filters first.
+        if pg and self.where:
+            text, mparams = f"CASE WHEN {' AND '.join(self.where)} THEN {text} ELSE FALSE END", self.params + mparams
+        found = self._execute(sql.replace("{match}", text).format(window=""), params + mparams + [limit, offset],
+                              "enable_bitmapscan" if pg else None)
         return [(int(a), int(b)) for a, b in found]
 
     def _execute(self, sql: str, params: list, plan_off: str | None) -> list:
