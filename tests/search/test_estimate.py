@@ -120,6 +120,27 @@ def test_the_api_says_which_counts_are_estimates(index, client):
     assert body["total"] == 100 and body["total_estimated"] is False and body["estimated_facets"] == []
 
 
+def _spy(monkeypatch) -> list[tuple[str, str | None]]:
+    """(statement, plan type switched off) of every walk statement."""
+    calls = []
+    execute = broad.Walk._execute
+
+    def spy(self, sql, params, plan_off):
+        calls.append((sql, plan_off))
+        return execute(self, sql, params, plan_off)
+
+    monkeypatch.setattr(broad.Walk, "_execute", spy)
+    return calls
+
+
+def _through_bitmap(calls) -> bool:
+    """Was a statement answered from the GIN bitmap / a window rather than by a walk? PostgreSQL
+    says so by its plan switch; SQLite (always walking its doclists) by the window condition."""
+    if connection.vendor == "postgresql":
+        return any(plan_off == "enable_indexscan" for _sql, plan_off in calls)
+    return any(">= %s" in sql for sql, _p in calls)
+
+
 def test_a_filter_that_keeps_few_rows_still_walks_when_the_words_are_everywhere(index, monkeypatch):
     """Walk or window is decided by the share of rows matching the words alone: every row has 政务,
     so the walk (down the org's own index on PostgreSQL) is taken even though the org keeps
@@ -130,22 +151,37 @@ def test_a_filter_that_keeps_few_rows_still_walks_when_the_words_are_everywhere(
     if connection.vendor == "postgresql":  # the row count the densities divide by
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE core_searchentry")
-    statements = []
-    execute = broad.Walk._execute
-
-    def spy(self, sql, params, plan_off):
-        statements.append(sql)
-        return execute(self, sql, params, plan_off)
-
-    monkeypatch.setattr(broad.Walk, "_execute", spy)
+    calls = _spy(monkeypatch)
     a = query("政务", {"org": 2}, limit=30)
     assert "total" in a.estimated
     org = sorted((pk for pk, r in index.items() if r["org"] == 2), reverse=True)
     title = [pk for pk in org if pk in TITLE_IDS]
     assert title == [1500] and [pk for pk, _s in a.hits] == title + [pk for pk in org if pk not in title][:29]
-    assert statements and not any(">= %s" in sql for sql in statements)  # no window
-    statements.clear()
+    assert calls and not _through_bitmap([c for c in calls if "e.vector" in c[0] or "core_search_fts " in c[0]])
+    calls.clear()
     monkeypatch.setattr(broad, "DENSE", 1.1)  # and below DENSE the same page comes through windows
     monkeypatch.setattr(broad, "TITLE_DENSE", 1.1)
     assert query("政务", {"org": 2}, limit=30).hits == a.hits
-    assert any(">= %s" in sql for sql in statements)
+    assert _through_bitmap(calls)
+
+
+def test_a_walk_that_finds_too_few_among_the_newest_falls_back_to_the_bitmap(index, monkeypatch):
+    """The sample's share is an average over time: 救助 is only in the 100 oldest documents, so a
+    walk from the newest rows, bounded to what the share says it needs, finds nothing there and
+    the matches come from the bitmap instead (PostgreSQL), not from a walk over the whole table."""
+    monkeypatch.setattr(engine, "ESTIMATE_ABOVE", 32)
+    monkeypatch.setattr(engine, "RANK_CANDIDATES", 10)
+    monkeypatch.setattr(broad, "DENSE", 0.01)
+    monkeypatch.setattr(broad, "TITLE_DENSE", 0.01)
+    monkeypatch.setattr(broad, "WINDOW_MARGIN", 1)
+    monkeypatch.setattr(broad, "WINDOW_MIN", 10)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE core_searchentry")
+    calls = _spy(monkeypatch)
+    a = query("救助")
+    assert "total" in a.estimated
+    assert [pk for pk, _s in a.hits] == list(range(100, 80, -1))
+    if connection.vendor == "postgresql":
+        walks = [i for i, (sql, p) in enumerate(calls) if p == "enable_bitmapscan" and ">= %s" in sql]
+        assert walks and any(p == "enable_indexscan" for _sql, p in calls[walks[0] + 1:])
