@@ -145,3 +145,13 @@ def test_highlight_full_width_and_snippet_window():
     s = str(snippet(text, ["社会", "救助", "标准"]))
     assert s.startswith("…") and s.endswith("…") and "<mark>救助</mark>" in s and len(s) < 250
     assert str(snippet("短文", ["无"])) == "短文"
+
+
+def test_a_facet_lists_its_values_with_most_results_and_the_chosen_one(monkeypatch):
+    from yangguang.core.search import engine
+
+    monkeypatch.setattr(engine, "FACET_LIMIT", 2)
+    counts = {1: 5, 2: 9, 3: 1, 4: 7}
+    assert engine._top(counts, None) == {2: 9, 4: 7}
+    assert engine._top(counts, 3) == {2: 9, 4: 7, 3: 1}  # the chosen value stays, to be unselected
+    assert engine._top({1: 5, 2: 9}, None) == {1: 5, 2: 9}
