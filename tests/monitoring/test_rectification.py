@@ -41,9 +41,12 @@ def failing_home(org):
 
 def test_failure_opens_one_item_with_working_day_deadline(org):
     _news, rect = failing_home(org)
-    assert rect.state == State.OPEN and rect.deadline > rect.opened_at.date()
+    from django.utils import timezone
+
     from yangguang.core.workdays import Calendar
-    assert rect.deadline == Calendar.from_db().add_working_days(rect.opened_at.date(), 10).date
+    opened = timezone.localdate(rect.opened_at)  # the office's day (Asia/Shanghai), not UTC's: 16:00+ UTC is tomorrow
+    assert rect.state == State.OPEN and rect.deadline > opened
+    assert rect.deadline == Calendar.from_db().add_working_days(opened, 10).date
     again = engine.run(trigger="command", scope_org=org, only_org=True, indicator=ind("home_not_updated"))
     assert Rectification.objects.filter(org=org).count() == 1  # still failing: no second item
     rect.refresh_from_db()
