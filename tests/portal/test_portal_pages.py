@@ -233,3 +233,16 @@ def test_directory_path_is_a_reserved_org_slug():
     from yangguang.orgs.services import org_problems
 
     assert any("系统保留" in p for p in org_problems(code="", name="x", kind="department", slug="orgs"))
+
+
+def test_a_renamed_column_address_answers_at_once(site):
+    """The document page finds its column through an in-process address map (portal/state.py);
+    renaming a column's slug empties it, so the old address is 404 and the new one works at once."""
+    url = public_url(site.public)
+    assert get(url)[0].status_code == 200
+    column = site.public.column
+    column.slug = "tzgg2"
+    column.save()
+    site.public.refresh_from_db()
+    assert get(url)[0].status_code == 404
+    assert get(public_url(site.public))[0].status_code == 200
