@@ -246,3 +246,32 @@ def test_a_renamed_column_address_answers_at_once(site):
     site.public.refresh_from_db()
     assert get(url)[0].status_code == 404
     assert get(public_url(site.public))[0].status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_page_state_survives_a_dropped_database_connection(site):
+    """On PostgreSQL the page state is read straight through libpq on the open connection
+    (portal/state.py); when the server has dropped that connection (a restart), the read falls
+    back to Django's cursor, which reconnects, instead of failing the request."""
+    import psycopg
+    from django.db import connection
+
+    from yangguang.portal.state import column_state, document_state
+
+    doc = site.public
+    address = (doc.org.slug, doc.column.slug)
+    row = document_state(*address, doc.index_year, doc.index_serial)
+    assert row is not None and row[0] == doc.pk
+    if connection.vendor == "postgresql":
+        pid = connection.connection.info.backend_pid
+        s = connection.settings_dict
+        with psycopg.connect(host=s["HOST"], port=s["PORT"] or 5432, user=s["USER"], dbname=s["NAME"],
+                             autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    else:
+        connection.close()
+    assert document_state(*address, doc.index_year, doc.index_serial) == row
+    if connection.vendor == "postgresql":
+        assert connection.connection.info.backend_pid != pid  # a new connection answered
+    assert column_state(*address)[0] == doc.column_id
+    assert document_state(*address, doc.index_year, 99999) is None
