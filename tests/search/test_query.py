@@ -85,3 +85,21 @@ def test_any_text_parses(raw):
     assert len(q.text) <= MAX_QUERY_CHARS
     for term in q.terms:
         assert term.word.isalnum()
+
+
+# Characters around which NFKC does more than a one-to-one replacement: compatibility forms
+# that compose with a following mark (Ａ + ◌́ → Á, ｶ + ﾞ → ガ), Hangul jamo, ligatures, astral
+# compatibility letters (𝐀), circled digits, the 。，（） of Chinese text.
+TRICKY = "Ａａ１ｶﾞﾟ\u0301\u0308\u0327e\u1100\u1161\u11a8가ﬁ①Ⅱ㎡…\xa0\u3000，。（）：；！？“”《》、—𝐀𝟘🙂中文政务公开aZ9 _-"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(TRICKY) | st.characters(codec="utf-8"), max_size=40))
+def test_normalize_is_exactly_nfkc_lower_case(text):
+    """segment.normalize replaces the characters NFKC changes one by one for speed; the result
+    must be NFKC + lower case exactly, whatever the text."""
+    import unicodedata
+
+    from yangguang.core.search.segment import normalize
+
+    assert normalize(text) == unicodedata.normalize("NFKC", text).lower()

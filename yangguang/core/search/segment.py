@@ -27,6 +27,7 @@ each query word of three or more characters also matches when all its inner word
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -40,8 +41,36 @@ MAX_INDEXED_CHARS = 60_000  # of one column: PostgreSQL keeps positions only up 
 
 
 def normalize(text: str) -> str:
-    """Full-width to half-width and compatibility forms (NFKC), lower case."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """Full-width to half-width and compatibility forms (NFKC), lower case.
+
+    Exactly NFKC, computed faster: Chinese text is never NFKC already (its full-width
+    punctuation ，：（） is a compatibility form), and a full normalization re-composes the whole
+    text (~190 µs for 1,650 characters, 60 % of segmenting it). Here each distinct character that
+    NFKC changes is replaced by its NFKC form (str.replace scans at C speed), which keeps the
+    NFKC of the whole; only when the result is still not normalized (combining marks, rare
+    characters outside the table) is the full normalization run on it."""
+    if not unicodedata.is_normalized("NFKC", text):
+        table = _unstable()
+        for ch in set(table[0].findall(text)):
+            text = text.replace(ch, table[1][ch])
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+    return text.lower()
+
+
+@functools.cache
+def _unstable() -> tuple[re.Pattern, dict[str, str]]:
+    """The characters of the Basic Multilingual Plane that NFKC changes, as a character class
+    and their NFKC forms (built once per process, ~10 ms)."""
+    forms = {}
+    for code in range(0x10000):
+        if 0x4E00 <= code <= 0x9FFF or 0xAC00 <= code <= 0xDFFF:  # CJK ideographs, Hangul: stable;
+            continue  # surrogates: not characters
+        ch = chr(code)
+        nf = unicodedata.normalize("NFKC", ch)
+        if nf != ch:
+            forms[ch] = nf
+    return re.compile("[" + "".join(re.escape(ch) for ch in forms) + "]"), forms
 
 
 def index_text(text: str) -> str:
@@ -52,7 +81,8 @@ def index_text(text: str) -> str:
 
 
 def _terms(words: list[str]) -> list[str]:
-    """Words reduced to TERMs: most are one already (isalnum is ~2x cheaper than the regex)."""
+    """Words reduced to TERMs: most are one already (isalnum is ~2x cheaper than the regex; a
+    filter() over the words with length checks measured slower than this loop)."""
     out: list[str] = []
     for w in words:
         if w.isalnum() and len(w) <= 60:
