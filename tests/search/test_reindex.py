@@ -62,6 +62,8 @@ def test_reindex_rebuilds_and_drops_stale_rows(tmp_path, publish, staff_a, capsy
     out, err = capsys.readouterr()
     assert "索引重建完成：4篇" in out and "已索引 4/4 篇" in err and "每秒" in err and "预计还需" in err
     assert search("义务教育 招生").total == 4
+    if connection.vendor == "postgresql":  # dropped for the rebuild, built again at its end
+        assert len(_text_indexes()) == 3
     # after a rebuild from empty (SQLite builds FTS5 in one pass) publication is indexed at once again
     later = publish("jyj", "关于义务教育招生工作的补充通知", "补充说明。")
     assert later.pk in {h.document.pk for h in search("义务教育 招生", per_page=50).hits}
@@ -80,18 +82,34 @@ def test_reindex_of_nothing_empties_the_index(publish, supervisor):
     assert not SearchEntry.objects.exists()
 
 
-def test_an_interrupted_sqlite_build_is_finished_by_the_next_run(publish):
-    """`--clear` on SQLite sets the FTS5 insert trigger aside until its one-pass build; if the
-    process dies before that, the next `search-reindex` (also `--if-needed`, run by `make run`)
-    finishes the build and puts the trigger back."""
-    if connection.vendor != "sqlite":
-        pytest.skip("the one-pass FTS5 build exists on SQLite only")
+def _text_indexes() -> set[str]:
+    from yangguang.core.search.backends import PG_TEXT_INDEXES
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes")
+        return {name for (name,) in cursor.fetchall()} & {name for name, _create in PG_TEXT_INDEXES}
+
+
+def test_an_interrupted_build_is_finished_by_the_next_run(publish):
+    """`--clear` sets the text index aside until its one-pass build at the end (SQLite: the FTS5
+    insert trigger; PostgreSQL: the GIN indexes); if the process dies before that, the next
+    `search-reindex` (also `--if-needed`, run by `make run`) finishes the build."""
     doc = publish("jyj", "关于校园食品安全检查的通知", "检查结果。")
     with connection.cursor() as cursor:  # the state a killed rebuild leaves: rows, no text index
-        cursor.execute("DROP TRIGGER core_searchentry_ai")
-        cursor.execute("INSERT INTO core_search_fts (core_search_fts) VALUES ('delete-all')")
-    assert search("食品安全").total == 0
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER core_searchentry_ai")
+            cursor.execute("INSERT INTO core_search_fts (core_search_fts) VALUES ('delete-all')")
+        else:
+            assert len(_text_indexes()) == 3
+            cursor.execute("DROP INDEX core_searchentry_vector")
+            cursor.execute("DROP INDEX core_search_sample_vector")
+    if connection.vendor == "sqlite":
+        assert search("食品安全").total == 0
+    else:
+        assert _text_indexes() == {"core_searchentry_title"}
     call_command("search_reindex", "--if-needed")
+    if connection.vendor == "postgresql":
+        assert len(_text_indexes()) == 3
     assert search("食品安全").total == 1
     later = publish("jyj", "关于食品安全宣传周的通知", "宣传。")
     assert {h.document.pk for h in search("食品安全").hits} == {doc.pk, later.pk}

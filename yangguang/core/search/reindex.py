@@ -123,27 +123,44 @@ def reindex(batch_size: int = 1000, clear: bool = False, workers: int | None = N
     # SQLite, from empty: write the rows with the FTS5 insert trigger set aside and build the text
     # index in one 'rebuild' at the end. Fed row by row, FTS5 flushes and merges its segments at
     # every statement, which slowed a million-document rebuild to ~150 documents/s.
-    bulk = clear and connection.vendor == "sqlite"
+    # PostgreSQL, from empty: the same idea, the GIN indexes dropped and built once at the end.
+    bulk = clear and connection.vendor in ("sqlite", "postgresql")
     if bulk:
-        from .backends import FTS5_TABLES
+        from .backends import FTS5_TABLES, PG_TEXT_INDEXES
 
         with connection.cursor() as cursor:
-            for fts in FTS5_TABLES:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {fts.prefix}_ai")
+            if connection.vendor == "sqlite":
+                for fts in FTS5_TABLES:
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {fts.prefix}_ai")
+            else:
+                for name, _create in PG_TEXT_INDEXES:
+                    cursor.execute(f"DROP INDEX IF EXISTS {name}")
     try:
         result = _reindex(Document, total, batch_size, workers, progress, t0, last_report)
     finally:
-        if bulk:
+        if bulk and connection.vendor == "sqlite":
             _rebuild_fts(progress)
+        elif bulk:
+            _build_gin(progress)
     return ReindexResult(result.count, result.removed, time.monotonic() - t0)  # with the rebuild
 
 
 def repair_interrupted_build(progress=None) -> bool:
-    """SQLite: a `--clear` rebuild that was killed before its FTS5 build left the rows without a
-    text index and without the insert trigger. Finish it (True) — run by `search-reindex` before
-    anything else, so `make run` heals such a database on the next start."""
-    from .backends import FTS5_TABLES
+    """A `--clear` rebuild that was killed before its final build left the rows without a text
+    index (SQLite: and without the insert trigger; PostgreSQL: without the GIN indexes). Finish
+    it (True) — run by `search-reindex` before anything else, so `make run` heals such a
+    database on the next start."""
+    from .backends import FTS5_TABLES, PG_TEXT_INDEXES
 
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            names = [name for name, _create in PG_TEXT_INDEXES]
+            cursor.execute(f"SELECT count(*) FROM pg_indexes WHERE indexname IN ({', '.join(['%s'] * len(names))})",
+                           names)
+            if cursor.fetchone()[0] == len(names):
+                return False
+        _build_gin(progress)
+        return True
     if connection.vendor != "sqlite":
         return False
     with connection.cursor() as cursor:
@@ -184,6 +201,21 @@ def _rebuild_fts(progress) -> None:
         cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
 
 
+def _build_gin(progress) -> None:
+    """PostgreSQL: build the text indexes that are missing (all of them after a `--clear`
+    rebuild), with more sort memory than the 64 MB default for this transaction."""
+    from .backends import PG_TEXT_INDEXES
+
+    if progress:
+        progress("正在建立全文索引（GIN）…")
+    with transaction.atomic(), connection.cursor() as cursor:
+        bump_generation(cursor)
+        cursor.execute(f"SET LOCAL maintenance_work_mem = '{GIN_BUILD_MEMORY}'")
+        for _name, create in PG_TEXT_INDEXES:
+            cursor.execute(create, None)  # no parameters: "%" may be an operator
+
+
+GIN_BUILD_MEMORY = "512MB"  # PostgreSQL maintenance_work_mem of the final GIN build (default 64 MB)
 REBUILD_HASH_BYTES = 128 * 1024 * 1024  # FTS5 'hashsize' during a rebuild (default 1 MB)
 REBUILD_CACHE_KIB = 1024 * 1024  # page cache of the rebuilding connection: 1 GB
 FTS5_DEFAULTS = (("hashsize", 1024 * 1024), ("automerge", 4))  # sqlite.org/fts5.html, section 6
