@@ -6,8 +6,8 @@ so the old index keeps answering while the new one is written. Each batch's tran
 also deletes the index rows in its key range whose documents are no longer public, which
 catches both stale rows and a withdrawal that races with the rebuild.
 
-With `workers` > 1, segmentation (the costly part) runs in forked processes while the main
-process reads the next batch and writes the previous one.
+With `workers` > 1, segmentation (the costly part) runs in `workers` − 1 forked processes while
+the main process reads the next batch and writes the previous one.
 """
 
 from __future__ import annotations
@@ -109,7 +109,11 @@ def clear_index() -> None:
 
 
 def default_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+    """Processes of a rebuild: the main one (reading, writing) and one segmenting process per
+    core. The main process mostly waits for the segmenters, so a core left to it alone idles:
+    on 2 cores, 20,000 documents on SQLite took 7.96 s with 1 segmenting process, 4.87 s with 2
+    (rows written; PostgreSQL, bound by its own to_tsvector, is unchanged)."""
+    return max(1, min(5, (os.cpu_count() or 1) + 1))
 
 
 def reindex(batch_size: int = 1000, clear: bool = False, workers: int | None = None,

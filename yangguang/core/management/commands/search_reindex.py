@@ -12,7 +12,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=1000, help="每批文件数（默认1000）")
         parser.add_argument("--workers", type=int, default=None,
-                            help=f"分词进程数（含主进程；默认按CPU核数，本机为{default_workers()}）")
+                            help=f"进程数（含主进程；默认为CPU核数加1，本机为{default_workers()}）")
         parser.add_argument("--clear", action="store_true", help="先清空索引（重建完成前检索结果不完整）")
         parser.add_argument("--if-needed", action="store_true",
                             help="只在索引条数与公开文件数不一致时重建（用于启动脚本，可重复执行）")
