@@ -275,3 +275,24 @@ def test_page_state_survives_a_dropped_database_connection(site):
         assert connection.connection.info.backend_pid != pid  # a new connection answered
     assert column_state(*address)[0] == doc.column_id
     assert document_state(*address, doc.index_year, 99999) is None
+
+
+def test_page_state_takes_one_prepared_statement_on_postgresql(site):
+    """The cached page's state query bypasses Django's cursor on PostgreSQL (no health check
+    round trip, a prepared statement of the connection), also when the process forgot which
+    statements it had prepared; on SQLite it goes through Django's cursor."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yangguang.portal import state
+
+    doc = site.public
+    args = (doc.org.slug, doc.column.slug, doc.index_year, doc.index_serial)
+    expected = state.document_state(*args)
+    for forget in (False, True):
+        if forget:
+            state._PREPARED.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            assert state.document_state(*args) == expected
+            assert state.column_state(doc.org.slug, doc.column.slug)[0] == doc.column_id
+        assert len(ctx) == (0 if connection.vendor == "postgresql" else 2)
