@@ -296,3 +296,25 @@ def test_page_state_takes_one_prepared_statement_on_postgresql(site):
             assert state.document_state(*args) == expected
             assert state.column_state(doc.org.slug, doc.column.slug)[0] == doc.column_id
         assert len(ctx) == (0 if connection.vendor == "postgresql" else 2)
+
+
+def test_page_state_in_a_failed_transaction_raises_and_keeps_the_connection(site):
+    """A state read inside a transaction that a failed statement aborted raises the database's own
+    error (PostgreSQL) instead of a closed connection, and works again once the transaction is
+    rolled back to its savepoint; SQLite does not abort the transaction and just answers."""
+    from django.db import DatabaseError, connection, transaction
+
+    from yangguang.portal.state import document_state
+
+    doc = site.public
+    args = (doc.org.slug, doc.column.slug, doc.index_year, doc.index_serial)
+    expected = document_state(*args)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        with pytest.raises(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM no_such_table")
+        if connection.vendor == "postgresql":
+            document_state(*args)  # raises: the transaction is aborted
+        else:
+            assert document_state(*args) == expected
+            raise DatabaseError("roll back")
+    assert document_state(*args) == expected
