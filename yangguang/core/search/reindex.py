@@ -127,7 +127,8 @@ def reindex(batch_size: int = 1000, clear: bool = False, workers: int | None = N
     # SQLite, from empty: write the rows with the FTS5 insert trigger set aside and build the text
     # index in one 'rebuild' at the end. Fed row by row, FTS5 flushes and merges its segments at
     # every statement, which slowed a million-document rebuild to ~150 documents/s.
-    # PostgreSQL, from empty: the same idea, the GIN indexes dropped and built once at the end.
+    # PostgreSQL, from empty: the same idea, the GIN indexes dropped and built once at the end
+    # (until then a search scans the table: slow, but `--clear` has emptied the index anyway).
     bulk = clear and connection.vendor in ("sqlite", "postgresql")
     if bulk:
         from .backends import FTS5_TABLES, PG_TEXT_INDEXES
