@@ -113,3 +113,36 @@ def test_an_interrupted_build_is_finished_by_the_next_run(publish):
     assert search("食品安全").total == 1
     later = publish("jyj", "关于食品安全宣传周的通知", "宣传。")
     assert {h.document.pk for h in search("食品安全").hits} == {doc.pk, later.pk}
+
+
+def _fts_sql() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name LIKE 'core_search%fts'")
+        return dict(cursor.fetchall())
+
+
+def test_migration_0012_converts_an_older_sqlite_index(publish, staff_a):
+    """Migration 0012 re-creates FTS5 tables of the first format (unicode61, positions stored) with
+    the ascii tokenizer and detail=none from the rows already there: same search results, and the
+    triggers keep indexing publications and withdrawals. On PostgreSQL the migration does nothing and
+    the same searches give the same results."""
+    import importlib
+    from types import SimpleNamespace
+
+    migration = importlib.import_module("yangguang.core.migrations.0012_search_fts5_detail_none")
+    editor = SimpleNamespace(connection=connection)
+    docs = [publish("jyj", f"关于义务教育招生工作的通知（第{i}号）", "免试就近入学，划片招生。") for i in range(3)]
+    other = publish("mzj", "关于调整城乡低保标准的通知", "低保标准提高。")
+    migration.backwards(None, editor)
+    if connection.vendor == "sqlite":
+        assert all("unicode61" in sql and "detail" not in sql for sql in _fts_sql().values()), _fts_sql()
+    before = {q: [h.document.pk for h in search(q, per_page=50).hits] for q in ("义务教育 招生", "低保", "划片")}
+    assert sorted(before["义务教育 招生"]) == sorted(d.pk for d in docs) and before["低保"] == [other.pk]
+    migration.forwards(None, editor)
+    if connection.vendor == "sqlite":
+        sql = _fts_sql()
+        assert len(sql) == 3 and all("tokenize='ascii', detail=none" in s for s in sql.values()), sql
+    assert {q: [h.document.pk for h in search(q, per_page=50).hits] for q in before} == before
+    later = publish("jyj", "关于义务教育招生的补充通知", "补充。")
+    services.withdraw(docs[0], staff_a.clerk, "内容有误，予以撤回。")
+    assert {h.document.pk for h in search("义务教育 招生", per_page=50).hits} == {docs[1].pk, docs[2].pk, later.pk}

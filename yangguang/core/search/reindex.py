@@ -179,13 +179,18 @@ def repair_interrupted_build(progress=None) -> bool:
 
 
 def _rebuild_fts(progress) -> None:
-    """Index every content row in one statement per FTS5 table (the main one and the sample), then
-    put the insert triggers back (also run after a failure, so publications are indexed again;
-    the rows written so far are kept)."""
+    """Index every content row in one statement per FTS5 table (the main one, the sample, the
+    titles), then put the insert triggers back (also run after a failure, so publications are
+    indexed again; the rows written so far are kept)."""
     from .backends import FTS5_TABLES
 
     if progress:
         progress("正在建立全文索引（FTS5 rebuild）…")
+    rebuild_fts_tables(FTS5_TABLES)
+
+
+def rebuild_fts_tables(tables) -> None:
+    """Rebuild these FTS5 tables from their content rows and make sure their insert triggers exist."""
     with transaction.atomic(), connection.cursor() as cursor:
         bump_generation(cursor)
         cursor.execute("PRAGMA cache_size")
@@ -196,7 +201,7 @@ def _rebuild_fts(progress) -> None:
         # large pending-terms buffer makes a few big segments, merged once when 16 pile up
         # ('crisismerge'); the defaults return for the small writes of daily publication.
         cursor.execute(f"PRAGMA cache_size = {-REBUILD_CACHE_KIB}")
-        for fts in FTS5_TABLES:
+        for fts in tables:
             cursor.execute(fts.trigger("ai"))
             for option, value in (("hashsize", REBUILD_HASH_BYTES), ("automerge", 0)):
                 cursor.execute(f"INSERT INTO {fts.name} ({fts.name}, rank) VALUES (%s, %s)", [option, value])
