@@ -68,11 +68,35 @@ def _rows(items: list[IndexItem]) -> list[tuple]:
     return [row_for(item) for item in items]
 
 
-def _write(rows: list[tuple], lo: int, hi: int | None) -> int:
+@dataclass
+class _InlineFts:
+    """A SQLite `--clear` rebuild that feeds FTS5 batch by batch (see reindex()): which tables, and
+    how far the index generation moved, by this rebuild and in all, to tell whether another
+    process wrote to the index meanwhile (its rows would have missed the insert trigger)."""
+
+    tables: tuple
+    start: int
+    own: int = 0
+
+
+def _generation(cursor) -> int:
+    cursor.execute("SELECT generation FROM core_searchgeneration WHERE id = 1")
+    row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def _write(rows: list[tuple], lo: int, hi: int | None, inline: _InlineFts | None = None) -> int:
     """Write one batch and drop the rows of (lo, hi] whose documents are not public now."""
     Document = apps.get_model("publishing", "Document")
     with transaction.atomic():
+        if inline is not None:
+            with connection.cursor() as cursor:
+                before = _generation(cursor)
         write_rows(rows)
+        if inline is not None:  # index the batch's rows while they are in the page cache, one
+            with connection.cursor() as cursor:  # statement (one FTS5 segment) per table
+                for fts in inline.tables:
+                    cursor.execute(fts.index_range_sql(), [lo, hi if hi is not None else LAST_ID])
         public = Document.objects.public().filter(pk__gt=lo)
         in_range = f"document_id > %s{' AND document_id <= %s' if hi is not None else ''}"
         params = [lo] + ([hi] if hi is not None else [])
@@ -87,7 +111,12 @@ def _write(rows: list[tuple], lo: int, hi: int | None) -> int:
             for i in range(0, len(stale), 500):
                 chunk = stale[i:i + 500]
                 cursor.execute(f"DELETE FROM {TABLE} WHERE document_id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            if inline is not None:
+                inline.own += _generation(cursor) - before
         return len(stale)
+
+
+LAST_ID = 2**63 - 1
 
 
 def clear_index() -> None:
@@ -124,30 +153,64 @@ def reindex(batch_size: int = 1000, clear: bool = False, workers: int | None = N
     total = Document.objects.public().count()
     if clear:
         clear_index()
-    # SQLite, from empty: write the rows with the FTS5 insert trigger set aside and build the text
-    # index in one 'rebuild' at the end. Fed row by row, FTS5 flushes and merges its segments at
-    # every statement, which slowed a million-document rebuild to ~150 documents/s.
-    # PostgreSQL, from empty: the same idea, the GIN indexes dropped and built once at the end
-    # (until then a search scans the table: slow, but `--clear` has emptied the index anyway).
+    # SQLite, from empty: the FTS5 insert triggers are set aside and each batch's rows are indexed
+    # by one INSERT … SELECT per FTS5 table in the batch's transaction, right after they are
+    # written. Fed by the triggers, FTS5 flushes its pending terms at every statement (a million
+    # documents went at ~150 documents/s); a 'rebuild' after the rows re-reads all of them (at a
+    # million, gigabytes of segmented text that the page cache no longer holds: ~9 minutes). The
+    # triggers return at the end, in the transaction that checks that no other process wrote to
+    # the index meanwhile (its rows would have missed the triggers); if one did, or the rows
+    # phase failed, the end is a full 'rebuild' instead (always correct).
+    # PostgreSQL, from empty: the GIN indexes dropped and built once at the end (until then a
+    # search scans the table: slow, but `--clear` has emptied the index anyway).
     bulk = clear and connection.vendor in ("sqlite", "postgresql")
+    inline = None
     if bulk:
         from .backends import FTS5_TABLES, PG_TEXT_INDEXES
 
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "sqlite":
                 for fts in FTS5_TABLES:
                     cursor.execute(f"DROP TRIGGER IF EXISTS {fts.prefix}_ai")
+                    _fts_options(cursor, fts, REBUILD_FTS5_OPTIONS)
+                inline = _InlineFts(FTS5_TABLES, _generation(cursor))
             else:
                 for name, _create in PG_TEXT_INDEXES:
                     cursor.execute(f"DROP INDEX IF EXISTS {name}")
+    result = None
     try:
-        result = _reindex(Document, total, batch_size, workers, progress, t0, last_report)
+        result = _reindex(Document, total, batch_size, workers, progress, t0, last_report, inline)
     finally:
         if bulk and connection.vendor == "sqlite":
-            _rebuild_fts(progress)
+            _finish_fts(progress, inline if result is not None else None)
         elif bulk:
             _build_gin(progress)
     return ReindexResult(result.count, result.removed, time.monotonic() - t0)  # with the rebuild
+
+
+def _fts_options(cursor, fts, options) -> None:
+    for option, value in options:
+        cursor.execute(f"INSERT INTO {fts.name} ({fts.name}, rank) VALUES (%s, %s)", [option, value])
+
+
+def _finish_fts(progress, inline: _InlineFts | None) -> None:
+    """The end of a SQLite `--clear` rebuild: merge the batches' segments and put the insert
+    triggers back, or rebuild the FTS5 tables from the rows when the batches cannot be trusted to
+    hold every row (the rows phase failed, or another process wrote to the index meanwhile)."""
+    from .backends import FTS5_TABLES
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        others = None if inline is None else _generation(cursor) - inline.start - inline.own
+        if others != 0:
+            _rebuild_fts(progress)
+            return
+        if progress:
+            progress("正在合并全文索引（FTS5 optimize）…")
+        bump_generation(cursor)
+        for fts in FTS5_TABLES:
+            cursor.execute(f"INSERT INTO {fts.name} ({fts.name}) VALUES ('optimize')")
+            _fts_options(cursor, fts, FTS5_DEFAULTS)
+            cursor.execute(fts.trigger("ai"))
 
 
 def repair_interrupted_build(progress=None) -> bool:
@@ -203,11 +266,9 @@ def rebuild_fts_tables(tables) -> None:
         cursor.execute(f"PRAGMA cache_size = {-REBUILD_CACHE_KIB}")
         for fts in tables:
             cursor.execute(fts.trigger("ai"))
-            for option, value in (("hashsize", REBUILD_HASH_BYTES), ("automerge", 0)):
-                cursor.execute(f"INSERT INTO {fts.name} ({fts.name}, rank) VALUES (%s, %s)", [option, value])
+            _fts_options(cursor, fts, REBUILD_FTS5_OPTIONS)
             cursor.execute(f"INSERT INTO {fts.name} ({fts.name}) VALUES ('rebuild')")
-            for option, value in FTS5_DEFAULTS:
-                cursor.execute(f"INSERT INTO {fts.name} ({fts.name}, rank) VALUES (%s, %s)", [option, value])
+            _fts_options(cursor, fts, FTS5_DEFAULTS)
         cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
 
 
@@ -229,9 +290,10 @@ GIN_BUILD_MEMORY = "512MB"  # PostgreSQL maintenance_work_mem of the final GIN b
 REBUILD_HASH_BYTES = 128 * 1024 * 1024  # FTS5 'hashsize' during a rebuild (default 1 MB)
 REBUILD_CACHE_KIB = 1024 * 1024  # page cache of the rebuilding connection: 1 GB
 FTS5_DEFAULTS = (("hashsize", 1024 * 1024), ("automerge", 4))  # sqlite.org/fts5.html, section 6
+REBUILD_FTS5_OPTIONS = (("hashsize", REBUILD_HASH_BYTES), ("automerge", 0))
 
 
-def _reindex(Document, total, batch_size, workers, progress, t0, last_report) -> ReindexResult:
+def _reindex(Document, total, batch_size, workers, progress, t0, last_report, inline=None) -> ReindexResult:
     done = removed = 0
     lo = 0
     pool = None
@@ -244,7 +306,7 @@ def _reindex(Document, total, batch_size, workers, progress, t0, last_report) ->
             work = (pool.map_async(_rows, [items[i:i + step] for i in range(0, len(items), step)])
                     if pool else _rows(items))
             if pending is not None:
-                removed += _flush(pending)
+                removed += _flush(pending, inline=inline)
                 done += pending[3]
             pending = (work, lo, hi, len(items))
             lo = hi
@@ -253,10 +315,10 @@ def _reindex(Document, total, batch_size, workers, progress, t0, last_report) ->
                 last_report = now
                 progress(_progress_line(done, total, now - t0))
         if pending is not None:
-            removed += _flush(pending, last=True)
+            removed += _flush(pending, last=True, inline=inline)
             done += pending[3]
         else:
-            removed += _write([], 0, None)
+            removed += _write([], 0, None, inline)
     finally:
         if pool is not None:
             pool.close()
@@ -267,10 +329,10 @@ def _reindex(Document, total, batch_size, workers, progress, t0, last_report) ->
     return ReindexResult(done, removed, seconds)
 
 
-def _flush(pending, last: bool = False) -> int:
+def _flush(pending, last: bool = False, inline: _InlineFts | None = None) -> int:
     work, lo, hi, _count = pending
     rows = work if isinstance(work, list) else [r for chunk in work.get() for r in chunk]
-    return _write(rows, lo, None if last else hi)
+    return _write(rows, lo, None if last else hi, inline)
 
 
 def _progress_line(done: int, total: int, seconds: float) -> str:
