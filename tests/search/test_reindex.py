@@ -157,17 +157,27 @@ def _fts_integrity() -> None:
             cursor.execute(f"INSERT INTO {fts.name} ({fts.name}, rank) VALUES ('integrity-check', 1)")
 
 
+def _secure_delete() -> int | None:
+    if connection.vendor != "sqlite":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA secure_delete")
+        return cursor.fetchone()[0]
+
+
 def test_a_clear_rebuild_indexes_every_row_batch_by_batch(publish, capsys):
     """SQLite `--clear` feeds FTS5 batch by batch and ends with a merge, not a 'rebuild': the
     index it leaves holds exactly the rows (FTS5's own integrity check against the content), and
     the insert triggers are back. On PostgreSQL the same searches give the same results."""
     docs = [publish("jyj", f"关于义务教育招生工作的通知（第{i}号）", "免试就近入学。") for i in range(5)]
     docs.append(publish("mzj", "关于调整城乡低保标准的通知", "低保标准提高。"))
+    secure_delete = _secure_delete()
     call_command("search_reindex", "--batch-size", "2", "--workers", "1", "--clear")
     err = capsys.readouterr().err
     if connection.vendor == "sqlite":
         assert "FTS5 optimize" in err and "FTS5 rebuild" not in err, err
         _fts_integrity()
+        assert _secure_delete() == secure_delete  # FAST for the rebuild only
     assert {h.document.pk for h in search("义务教育 招生", per_page=50).hits} == {d.pk for d in docs[:5]}
     assert [h.document.pk for h in search("低保").hits] == [docs[5].pk]
     later = publish("jyj", "关于义务教育招生的补充通知", "补充。")
@@ -203,3 +213,35 @@ def test_a_write_by_another_process_during_a_clear_rebuild_is_not_lost(publish, 
         assert "FTS5 rebuild" in out and "FTS5 optimize" not in out, out
         _fts_integrity()
     assert [h.document.pk for h in search("城市更新").hits] == [docs[0].pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_outside_a_transaction_writes_from_several_processes(publish, staff_a, monkeypatch):
+    """Run as `search-reindex` runs (no enclosing transaction): on PostgreSQL each forked process
+    segments and writes whole batches through its own connection; the result is the same index,
+    stale rows are dropped, and the parent's connection still works afterwards."""
+    from yangguang.core.search import reindex as module
+
+    runs = []
+    writers = module._reindex_writers
+    monkeypatch.setattr(module, "_reindex_writers", lambda *a: runs.append(a[3]) or writers(*a))
+    docs = [publish("jyj", f"关于义务教育招生工作的通知（第{i}号）", "免试就近入学。") for i in range(7)]
+    services.withdraw(docs[3], staff_a.clerk, "内容有误，予以撤回。")
+    from yangguang.core.search.indexer import IndexItem, index_items
+
+    d = docs[3]  # a stale row, as if the withdrawal had raced with an earlier rebuild
+    index_items([IndexItem(d.pk, d.org_id, "x", "11", "notice", "valid", date(2026, 1, 1), "义务教育招生", "")])
+    result = reindex(batch_size=2, workers=3)
+    assert (result.count, result.removed) == (6, 1)
+    expected = {x.pk for x in docs} - {d.pk}
+    assert {h.document.pk for h in search("义务教育 招生", per_page=50).hits} == expected
+    result = reindex(batch_size=2, workers=3, clear=True)
+    assert (result.count, result.removed) == (6, 0)
+    assert {h.document.pk for h in search("义务教育 招生", per_page=50).hits} == expected
+    assert runs == ([2, 2] if connection.vendor == "postgresql" else [])
+    if connection.vendor == "postgresql":
+        assert len(_text_indexes()) == 3
+        with connection.cursor() as cursor:  # the writers' connections are closed
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid()")
+            assert cursor.fetchone()[0] == 0

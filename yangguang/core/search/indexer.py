@@ -77,11 +77,13 @@ def current_generation() -> int | None:
     return row[0] if row else None
 
 
-def write_rows(rows: Sequence[tuple]) -> None:
+def write_rows(rows: Sequence[tuple], bump: bool = True) -> None:
+    """Upsert index rows. `bump=False`: the caller bumps the generation in the same transaction."""
     if not rows:
         return
     with connection.cursor() as cursor:
-        bump_generation(cursor)
+        if bump:
+            bump_generation(cursor)
         if connection.vendor != "sqlite":
             cursor.executemany(backend().upsert_sql(), rows)
             return
