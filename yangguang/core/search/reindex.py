@@ -125,24 +125,32 @@ LAST_ID = 2**63 - 1
 
 
 @contextlib.contextmanager
-def _no_page_zeroing():
-    """SQLite: `secure_delete` FAST on this connection while the index is cleared and rebuilt.
-    Debian's SQLite is built with secure_delete on, which overwrites every freed page with zeros:
-    emptying a million-document index wrote 9 GB of zeros through the WAL and ran for over 8
-    minutes without finishing. FAST still clears deleted content inside pages that are written
-    anyway. The index holds only copies of public texts, which the documents table keeps too."""
+def _rebuild_pragmas():
+    """SQLite settings of this connection while the index is cleared and rebuilt, restored after.
+
+    `secure_delete` FAST: Debian's SQLite is built with it on, which overwrites every freed page
+    with zeros; emptying a million-document index wrote 9 GB of zeros through the WAL and ran for
+    over 8 minutes without finishing. FAST still clears deleted content inside pages that are
+    written anyway; the index holds only copies of public texts, which the documents table keeps.
+
+    A 1 GB page cache: FTS5 merges its segments as they pile up (16 of a size make one of the next
+    size); with the default 64 MB the merge of 256,000 documents' segments spilled and re-read
+    pages for minutes (170 GB of reads); in memory it is seconds."""
     if connection.vendor != "sqlite":
         yield
         return
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA secure_delete")
-        before = cursor.fetchone()[0]
-        cursor.execute("PRAGMA secure_delete = FAST")
+        before = {}
+        for pragma, value in (("secure_delete", "FAST"), ("cache_size", -REBUILD_CACHE_KIB)):
+            cursor.execute(f"PRAGMA {pragma}")
+            before[pragma] = int(cursor.fetchone()[0])
+            cursor.execute(f"PRAGMA {pragma} = {value}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA secure_delete = {int(before)}")
+            for pragma, value in before.items():
+                cursor.execute(f"PRAGMA {pragma} = {value}")
 
 
 def clear_index() -> None:
@@ -150,7 +158,7 @@ def clear_index() -> None:
     rebuild, so they are set aside and the FTS5 indexes emptied with 'delete-all' instead."""
     from .backends import FTS5_TABLES
 
-    with _no_page_zeroing(), transaction.atomic(), connection.cursor() as cursor:
+    with _rebuild_pragmas(), transaction.atomic(), connection.cursor() as cursor:
         bump_generation(cursor)
         if connection.vendor == "postgresql":
             cursor.execute(f"TRUNCATE {TABLE}")
@@ -173,7 +181,7 @@ def default_workers() -> int:
 
 def reindex(batch_size: int = 1000, clear: bool = False, workers: int | None = None,
             progress: Callable[[str], None] | None = None) -> ReindexResult:
-    with _no_page_zeroing():
+    with _rebuild_pragmas():
         return _reindex_all(batch_size, clear, workers, progress)
 
 
