@@ -165,12 +165,16 @@ def _secure_delete() -> int | None:
         return cursor.fetchone()[0]
 
 
-def test_a_clear_rebuild_indexes_every_row_batch_by_batch(publish, capsys):
+@pytest.mark.parametrize("every", [1, 3, 16_000])
+def test_a_clear_rebuild_indexes_every_row_batch_by_batch(publish, capsys, monkeypatch, every):
     """SQLite `--clear` feeds FTS5 batch by batch and ends with a merge, not a 'rebuild': the
     index it leaves holds exactly the rows (FTS5's own integrity check against the content), and
     the insert triggers are back. On PostgreSQL the same searches give the same results."""
     docs = [publish("jyj", f"关于义务教育招生工作的通知（第{i}号）", "免试就近入学。") for i in range(5)]
     docs.append(publish("mzj", "关于调整城乡低保标准的通知", "低保标准提高。"))
+    from yangguang.core.search import reindex as module
+
+    monkeypatch.setattr(module, "INLINE_FTS_ROWS", every)  # rows passed to FTS5 at once
     secure_delete = _secure_delete()
     call_command("search_reindex", "--batch-size", "2", "--workers", "1", "--clear")
     err = capsys.readouterr().err
@@ -178,6 +182,13 @@ def test_a_clear_rebuild_indexes_every_row_batch_by_batch(publish, capsys):
         assert "FTS5 optimize" in err and "FTS5 rebuild" not in err, err
         _fts_integrity()
         assert _secure_delete() == secure_delete  # FAST for the rebuild only
+        from yangguang.core.search.backends import FTS5_TABLES
+        from yangguang.core.search.reindex import FTS5_DEFAULTS
+
+        with connection.cursor() as cursor:  # the rebuild's FTS5 settings are undone
+            for fts in FTS5_TABLES:
+                cursor.execute(f"SELECT k, v FROM {fts.name}_config WHERE k IN ('hashsize', 'automerge', 'crisismerge')")
+                assert dict(cursor.fetchall()) == dict(FTS5_DEFAULTS)
     assert {h.document.pk for h in search("义务教育 招生", per_page=50).hits} == {d.pk for d in docs[:5]}
     assert [h.document.pk for h in search("低保").hits] == [docs[5].pk]
     later = publish("jyj", "关于义务教育招生的补充通知", "补充。")
@@ -206,6 +217,7 @@ def test_a_write_by_another_process_during_a_clear_rebuild_is_not_lost(publish, 
             yield batch
 
     monkeypatch.setattr(module, "_batches", with_a_foreign_write)
+    monkeypatch.setattr(module, "INLINE_FTS_ROWS", 1)  # batch 0 is in FTS5 before the foreign write
     result = reindex(batch_size=2, workers=1, clear=True, progress=print)
     assert result.count == 5
     out = capsys.readouterr().out

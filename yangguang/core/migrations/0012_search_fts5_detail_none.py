@@ -8,11 +8,11 @@ from django.db import migrations
 
 def _convert(schema_editor, options: str, marker: str, has_marker: bool) -> None:
     from yangguang.core.search.backends import FTS5_TABLES
-    from yangguang.core.search.reindex import rebuild_fts_tables
+    from yangguang.core.search.reindex import rebuild_fts_tables, rebuild_pragmas
 
     if schema_editor.connection.vendor != "sqlite":
         return
-    with schema_editor.connection.cursor() as cursor:
+    with rebuild_pragmas(), schema_editor.connection.cursor() as cursor:
         todo = []
         for fts in FTS5_TABLES:
             cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [fts.name])
@@ -25,8 +25,8 @@ def _convert(schema_editor, options: str, marker: str, has_marker: bool) -> None
             cursor.execute(fts.create(options))
             for kind in ("ad", "au"):  # 'ai' is put back by the rebuild
                 cursor.execute(fts.trigger(kind))
-    if todo:
-        rebuild_fts_tables(todo)
+        if todo:
+            rebuild_fts_tables(todo)
 
 
 def forwards(apps, schema_editor):

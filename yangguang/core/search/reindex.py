@@ -73,13 +73,23 @@ def _rows(items: list[IndexItem]) -> list[tuple]:
 
 @dataclass
 class _InlineFts:
-    """A SQLite `--clear` rebuild that feeds FTS5 batch by batch (see reindex()): which tables, and
-    how far the index generation moved, by this rebuild and in all, to tell whether another
-    process wrote to the index meanwhile (its rows would have missed the insert trigger)."""
+    """A SQLite `--clear` rebuild that feeds FTS5 as it goes (see reindex()): which tables; the
+    rows written but not yet in FTS5 (ids above `indexed_to`); and how far the index generation
+    moved, by this rebuild and in all, to tell whether another process wrote to the index
+    meanwhile (its rows would have missed the triggers)."""
 
     tables: tuple
     start: int
     own: int = 0
+    indexed_to: int = 0
+    waiting: int = 0
+
+
+# A SQLite `--clear` rebuild passes the rows to FTS5 every this many documents, one INSERT … SELECT
+# (one segment) per FTS5 table, reading back rows still in the page cache. Per batch of 1,000, a
+# million documents made 1,000 segments whose merge at the end read them back from disk for
+# minutes; 16,000 make 63, merged at the end in one pass.
+INLINE_FTS_ROWS = 16_000
 
 
 def _generation(cursor) -> int:
@@ -98,10 +108,6 @@ def _write(rows: list[tuple], lo: int, hi: int | None, inline: _InlineFts | None
         # The generation is bumped last, so its row's lock is held only briefly (parallel writers
         # on PostgreSQL would queue behind it for their whole transaction).
         write_rows(rows, bump=False)
-        if inline is not None:  # index the batch's rows while they are in the page cache, one
-            with connection.cursor() as cursor:  # statement (one FTS5 segment) per table
-                for fts in inline.tables:
-                    cursor.execute(fts.index_range_sql(), [lo, hi if hi is not None else LAST_ID])
         public = Document.objects.public().filter(pk__gt=lo)
         in_range = f"document_id > %s{' AND document_id <= %s' if hi is not None else ''}"
         params = [lo] + ([hi] if hi is not None else [])
@@ -114,6 +120,14 @@ def _write(rows: list[tuple], lo: int, hi: int | None, inline: _InlineFts | None
             for i in range(0, len(stale), 500):
                 chunk = stale[i:i + 500]
                 cursor.execute(f"DELETE FROM {TABLE} WHERE document_id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            if inline is not None:
+                inline.waiting += len(rows)
+                if hi is None or inline.waiting >= INLINE_FTS_ROWS:
+                    # The delete triggers are set aside too: a stale row deleted above was never
+                    # in FTS5, and the rows above `indexed_to` go to FTS5 as they are now.
+                    for fts in inline.tables:
+                        cursor.execute(fts.index_range_sql(), [inline.indexed_to, LAST_ID if hi is None else hi])
+                    inline.indexed_to, inline.waiting = (LAST_ID if hi is None else hi), 0
             if rows or stale:
                 bump_generation(cursor)
             if inline is not None:
@@ -122,10 +136,11 @@ def _write(rows: list[tuple], lo: int, hi: int | None, inline: _InlineFts | None
 
 
 LAST_ID = 2**63 - 1
+BULK_DROPPED_TRIGGERS = ("ai", "ad")  # set aside during a SQLite `--clear` rebuild (reindex())
 
 
 @contextlib.contextmanager
-def _rebuild_pragmas():
+def rebuild_pragmas():
     """SQLite settings of this connection while the index is cleared and rebuilt, restored after.
 
     `secure_delete` FAST: Debian's SQLite is built with it on, which overwrites every freed page
@@ -158,7 +173,7 @@ def clear_index() -> None:
     rebuild, so they are set aside and the FTS5 indexes emptied with 'delete-all' instead."""
     from .backends import FTS5_TABLES
 
-    with _rebuild_pragmas(), transaction.atomic(), connection.cursor() as cursor:
+    with rebuild_pragmas(), transaction.atomic(), connection.cursor() as cursor:
         bump_generation(cursor)
         if connection.vendor == "postgresql":
             cursor.execute(f"TRUNCATE {TABLE}")
@@ -181,7 +196,7 @@ def default_workers() -> int:
 
 def reindex(batch_size: int = 1000, clear: bool = False, workers: int | None = None,
             progress: Callable[[str], None] | None = None) -> ReindexResult:
-    with _rebuild_pragmas():
+    with rebuild_pragmas():
         return _reindex_all(batch_size, clear, workers, progress)
 
 
@@ -192,9 +207,9 @@ def _reindex_all(batch_size, clear, workers, progress) -> ReindexResult:
     total = Document.objects.public().count()
     if clear:
         clear_index()
-    # SQLite, from empty: the FTS5 insert triggers are set aside and each batch's rows are indexed
-    # by one INSERT … SELECT per FTS5 table in the batch's transaction, right after they are
-    # written. Fed by the triggers, FTS5 flushes its pending terms at every statement (a million
+    # SQLite, from empty: the FTS5 insert and delete triggers are set aside, and every
+    # INLINE_FTS_ROWS documents the rows written since are indexed by one INSERT … SELECT per FTS5
+    # table, in the transaction of the batch that completes them. Fed by the triggers, FTS5 flushes its pending terms at every statement (a million
     # documents went at ~150 documents/s); a 'rebuild' after the rows re-reads all of them (at a
     # million, gigabytes of segmented text that the page cache no longer holds: ~9 minutes). The
     # triggers return at the end, in the transaction that checks that no other process wrote to
@@ -210,8 +225,9 @@ def _reindex_all(batch_size, clear, workers, progress) -> ReindexResult:
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "sqlite":
                 for fts in FTS5_TABLES:
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {fts.prefix}_ai")
-                    _fts_options(cursor, fts, REBUILD_FTS5_OPTIONS)
+                    for kind in BULK_DROPPED_TRIGGERS:
+                        cursor.execute(f"DROP TRIGGER IF EXISTS {fts.prefix}_{kind}")
+                    _fts_options(cursor, fts, INLINE_FTS5_OPTIONS)
                 inline = _InlineFts(FTS5_TABLES, _generation(cursor))
             else:
                 for name, _create in PG_TEXT_INDEXES:
@@ -249,7 +265,8 @@ def _finish_fts(progress, inline: _InlineFts | None) -> None:
         for fts in FTS5_TABLES:
             cursor.execute(f"INSERT INTO {fts.name} ({fts.name}) VALUES ('optimize')")
             _fts_options(cursor, fts, FTS5_DEFAULTS)
-            cursor.execute(fts.trigger("ai"))
+            for kind in BULK_DROPPED_TRIGGERS:
+                cursor.execute(fts.trigger(kind))
 
 
 def repair_interrupted_build(progress=None) -> bool:
@@ -304,7 +321,8 @@ def rebuild_fts_tables(tables) -> None:
         # ('crisismerge'); the defaults return for the small writes of daily publication.
         cursor.execute(f"PRAGMA cache_size = {-REBUILD_CACHE_KIB}")
         for fts in tables:
-            cursor.execute(fts.trigger("ai"))
+            for kind in BULK_DROPPED_TRIGGERS:
+                cursor.execute(fts.trigger(kind))
             _fts_options(cursor, fts, REBUILD_FTS5_OPTIONS)
             cursor.execute(f"INSERT INTO {fts.name} ({fts.name}) VALUES ('rebuild')")
             _fts_options(cursor, fts, FTS5_DEFAULTS)
@@ -328,8 +346,14 @@ def _build_gin(progress) -> None:
 GIN_BUILD_MEMORY = "512MB"  # PostgreSQL maintenance_work_mem of the final GIN build (default 64 MB)
 REBUILD_HASH_BYTES = 128 * 1024 * 1024  # FTS5 'hashsize' during a rebuild (default 1 MB)
 REBUILD_CACHE_KIB = 1024 * 1024  # page cache of the rebuilding connection: 1 GB
-FTS5_DEFAULTS = (("hashsize", 1024 * 1024), ("automerge", 4))  # sqlite.org/fts5.html, section 6
+FTS5_DEFAULTS = (("hashsize", 1024 * 1024), ("automerge", 4), ("crisismerge", 16))  # sqlite.org/fts5.html §6
 REBUILD_FTS5_OPTIONS = (("hashsize", REBUILD_HASH_BYTES), ("automerge", 0))
+# Fed as the rows are written, FTS5 makes a segment per INLINE_FTS_ROWS documents and table. With
+# the default 'crisismerge' (16) every 16 segments are merged into one, every 16 of those again, and
+# so on, rewriting the data once per level (merges of 256 segments stalled a million-document
+# rebuild for over a minute). Left to pile up (FTS5 allows 2,000 segments; 1,000 pile up at most
+# before they are merged), they are merged once, all together, by the 'optimize' at the end.
+INLINE_FTS5_OPTIONS = (*REBUILD_FTS5_OPTIONS, ("crisismerge", 1000))
 
 
 def _reindex(Document, total, batch_size, workers, progress, t0, last_report, inline=None) -> ReindexResult:
