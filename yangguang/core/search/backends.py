@@ -152,12 +152,6 @@ class Fts5:
         when = f" WHEN {row}.{self.cond}" if self.cond else ""
         return f"CREATE TRIGGER IF NOT EXISTS {self.prefix}_{kind} AFTER {event} ON {TABLE}{when} BEGIN {body} END"
 
-    def index_range_sql(self) -> str:
-        """Index the content rows with document_id in (%s, %s] (a rebuild's batch; no trigger)."""
-        cols = ", ".join(self.columns)
-        return (f"INSERT INTO {self.name} (rowid, {cols}) SELECT document_id, {cols} FROM {self.content} "
-                "WHERE document_id > %s AND document_id <= %s")
-
     def ddl(self) -> list[str]:
         return [self.create()] + [self.trigger(kind) for kind in ("ai", "ad", "au")]
 

@@ -71,40 +71,10 @@ def _rows(items: list[IndexItem]) -> list[tuple]:
     return [row_for(item) for item in items]
 
 
-@dataclass
-class _InlineFts:
-    """A SQLite `--clear` rebuild that feeds FTS5 as it goes (see reindex()): which tables; the
-    rows written but not yet in FTS5 (ids above `indexed_to`); and how far the index generation
-    moved, by this rebuild and in all, to tell whether another process wrote to the index
-    meanwhile (its rows would have missed the triggers)."""
-
-    tables: tuple
-    start: int
-    own: int = 0
-    indexed_to: int = 0
-    waiting: int = 0
-
-
-# A SQLite `--clear` rebuild passes the rows to FTS5 every this many documents, one INSERT … SELECT
-# (one segment) per FTS5 table, reading back rows still in the page cache. Per batch of 1,000, a
-# million documents made 1,000 segments whose merge at the end read them back from disk for
-# minutes; 16,000 make 63, merged at the end in one pass.
-INLINE_FTS_ROWS = 16_000
-
-
-def _generation(cursor) -> int:
-    cursor.execute("SELECT generation FROM core_searchgeneration WHERE id = 1")
-    row = cursor.fetchone()
-    return row[0] if row else 0
-
-
-def _write(rows: list[tuple], lo: int, hi: int | None, inline: _InlineFts | None = None) -> int:
+def _write(rows: list[tuple], lo: int, hi: int | None) -> int:
     """Write one batch and drop the rows of (lo, hi] whose documents are not public now."""
     Document = apps.get_model("publishing", "Document")
     with transaction.atomic():
-        if inline is not None:
-            with connection.cursor() as cursor:
-                before = _generation(cursor)
         # The generation is bumped last, so its row's lock is held only briefly (parallel writers
         # on PostgreSQL would queue behind it for their whole transaction).
         write_rows(rows, bump=False)
@@ -120,52 +90,32 @@ def _write(rows: list[tuple], lo: int, hi: int | None, inline: _InlineFts | None
             for i in range(0, len(stale), 500):
                 chunk = stale[i:i + 500]
                 cursor.execute(f"DELETE FROM {TABLE} WHERE document_id IN ({', '.join(['%s'] * len(chunk))})", chunk)
-            if inline is not None:
-                inline.waiting += len(rows)
-                if hi is None or inline.waiting >= INLINE_FTS_ROWS:
-                    # The delete triggers are set aside too: a stale row deleted above was never
-                    # in FTS5, and the rows above `indexed_to` go to FTS5 as they are now.
-                    for fts in inline.tables:
-                        cursor.execute(fts.index_range_sql(), [inline.indexed_to, LAST_ID if hi is None else hi])
-                    inline.indexed_to, inline.waiting = (LAST_ID if hi is None else hi), 0
             if rows or stale:
                 bump_generation(cursor)
-            if inline is not None:
-                inline.own += _generation(cursor) - before
         return len(stale)
 
 
-LAST_ID = 2**63 - 1
-BULK_DROPPED_TRIGGERS = ("ai", "ad")  # set aside during a SQLite `--clear` rebuild (reindex())
 
 
 @contextlib.contextmanager
 def rebuild_pragmas():
-    """SQLite settings of this connection while the index is cleared and rebuilt, restored after.
-
-    `secure_delete` FAST: Debian's SQLite is built with it on, which overwrites every freed page
-    with zeros; emptying a million-document index wrote 9 GB of zeros through the WAL and ran for
-    over 8 minutes without finishing. FAST still clears deleted content inside pages that are
-    written anyway; the index holds only copies of public texts, which the documents table keeps.
-
-    A 1 GB page cache: FTS5 merges its segments as they pile up (16 of a size make one of the next
-    size); with the default 64 MB the merge of 256,000 documents' segments spilled and re-read
-    pages for minutes (170 GB of reads); in memory it is seconds."""
+    """SQLite: `secure_delete` FAST on this connection while the index is cleared and rebuilt,
+    restored after. Debian's SQLite is built with it on, which overwrites every freed page with
+    zeros: emptying a million-document index wrote 9 GB of zeros through the WAL and had not
+    finished after 8 minutes. FAST still clears deleted content inside pages that are written
+    anyway; the index holds only copies of public texts, which the documents table keeps too."""
     if connection.vendor != "sqlite":
         yield
         return
     with connection.cursor() as cursor:
-        before = {}
-        for pragma, value in (("secure_delete", "FAST"), ("cache_size", -REBUILD_CACHE_KIB)):
-            cursor.execute(f"PRAGMA {pragma}")
-            before[pragma] = int(cursor.fetchone()[0])
-            cursor.execute(f"PRAGMA {pragma} = {value}")
+        cursor.execute("PRAGMA secure_delete")
+        before = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA secure_delete = FAST")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            for pragma, value in before.items():
-                cursor.execute(f"PRAGMA {pragma} = {value}")
+            cursor.execute(f"PRAGMA secure_delete = {before}")
 
 
 def clear_index() -> None:
@@ -207,37 +157,32 @@ def _reindex_all(batch_size, clear, workers, progress) -> ReindexResult:
     total = Document.objects.public().count()
     if clear:
         clear_index()
-    # SQLite, from empty: the FTS5 insert and delete triggers are set aside, and every
-    # INLINE_FTS_ROWS documents the rows written since are indexed by one INSERT … SELECT per FTS5
-    # table, in the transaction of the batch that completes them. Fed by the triggers, FTS5 flushes its pending terms at every statement (a million
-    # documents went at ~150 documents/s); a 'rebuild' after the rows re-reads all of them (at a
-    # million, gigabytes of segmented text that the page cache no longer holds: ~9 minutes). The
-    # triggers return at the end, in the transaction that checks that no other process wrote to
-    # the index meanwhile (its rows would have missed the triggers); if one did, or the rows
-    # phase failed, the end is a full 'rebuild' instead (always correct).
-    # PostgreSQL, from empty: the GIN indexes dropped and built once at the end (until then a
-    # search scans the table: slow, but `--clear` has emptied the index anyway).
+    # SQLite, from empty: write the rows with the FTS5 triggers set aside and build the text index
+    # in one 'rebuild' at the end. (The delete and update triggers too: a publication changing a
+    # document already rewritten here would otherwise delete from FTS5 a row it never held, which
+    # FTS5 refuses as corruption, failing the publication.) Fed row by row, FTS5 flushes and merges its segments at
+    # every statement, which slowed a million-document rebuild to ~150 documents/s. (Feeding FTS5
+    # from the rows every 1,000 or 16,000 documents was tried: faster at 20,000 documents, but at a
+    # million the merge of the segments it made took longer than the 'rebuild': bench/RESULTS.md.)
+    # PostgreSQL, from empty: the same idea, the GIN indexes dropped and built once at the end
+    # (until then a search scans the table: slow, but `--clear` has emptied the index anyway).
     bulk = clear and connection.vendor in ("sqlite", "postgresql")
-    inline = None
     if bulk:
         from .backends import FTS5_TABLES, PG_TEXT_INDEXES
 
-        with transaction.atomic(), connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
                 for fts in FTS5_TABLES:
-                    for kind in BULK_DROPPED_TRIGGERS:
+                    for kind in FTS5_TRIGGERS:
                         cursor.execute(f"DROP TRIGGER IF EXISTS {fts.prefix}_{kind}")
-                    _fts_options(cursor, fts, INLINE_FTS5_OPTIONS)
-                inline = _InlineFts(FTS5_TABLES, _generation(cursor))
             else:
                 for name, _create in PG_TEXT_INDEXES:
                     cursor.execute(f"DROP INDEX IF EXISTS {name}")
-    result = None
     try:
-        result = _reindex(Document, total, batch_size, workers, progress, t0, last_report, inline)
+        result = _reindex(Document, total, batch_size, workers, progress, t0, last_report)
     finally:
         if bulk and connection.vendor == "sqlite":
-            _finish_fts(progress, inline if result is not None else None)
+            _rebuild_fts(progress)
         elif bulk:
             _build_gin(progress)
     return ReindexResult(result.count, result.removed, time.monotonic() - t0)  # with the rebuild
@@ -248,30 +193,9 @@ def _fts_options(cursor, fts, options) -> None:
         cursor.execute(f"INSERT INTO {fts.name} ({fts.name}, rank) VALUES (%s, %s)", [option, value])
 
 
-def _finish_fts(progress, inline: _InlineFts | None) -> None:
-    """The end of a SQLite `--clear` rebuild: merge the batches' segments and put the insert
-    triggers back, or rebuild the FTS5 tables from the rows when the batches cannot be trusted to
-    hold every row (the rows phase failed, or another process wrote to the index meanwhile)."""
-    from .backends import FTS5_TABLES
-
-    with transaction.atomic(), connection.cursor() as cursor:
-        others = None if inline is None else _generation(cursor) - inline.start - inline.own
-        if others != 0:
-            _rebuild_fts(progress)
-            return
-        if progress:
-            progress("正在合并全文索引（FTS5 optimize）…")
-        bump_generation(cursor)
-        for fts in FTS5_TABLES:
-            cursor.execute(f"INSERT INTO {fts.name} ({fts.name}) VALUES ('optimize')")
-            _fts_options(cursor, fts, FTS5_DEFAULTS)
-            for kind in BULK_DROPPED_TRIGGERS:
-                cursor.execute(fts.trigger(kind))
-
-
 def repair_interrupted_build(progress=None) -> bool:
     """A `--clear` rebuild that was killed before its final build left the rows without a text
-    index (SQLite: and without the insert trigger; PostgreSQL: without the GIN indexes). Finish
+    index (SQLite: and without the triggers; PostgreSQL: without the GIN indexes). Finish
     it (True) — run by `search-reindex` before anything else, so `make run` heals such a
     database on the next start."""
     from .backends import FTS5_TABLES, PG_TEXT_INDEXES
@@ -288,7 +212,7 @@ def repair_interrupted_build(progress=None) -> bool:
     if connection.vendor != "sqlite":
         return False
     with connection.cursor() as cursor:
-        names = [f"{fts.prefix}_ai" for fts in FTS5_TABLES]
+        names = [f"{fts.prefix}_{kind}" for fts in FTS5_TABLES for kind in FTS5_TRIGGERS]
         cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN "
                        f"({', '.join(['%s'] * len(names))})", names)
         if cursor.fetchone()[0] == len(names):
@@ -321,7 +245,7 @@ def rebuild_fts_tables(tables) -> None:
         # ('crisismerge'); the defaults return for the small writes of daily publication.
         cursor.execute(f"PRAGMA cache_size = {-REBUILD_CACHE_KIB}")
         for fts in tables:
-            for kind in BULK_DROPPED_TRIGGERS:
+            for kind in FTS5_TRIGGERS:
                 cursor.execute(fts.trigger(kind))
             _fts_options(cursor, fts, REBUILD_FTS5_OPTIONS)
             cursor.execute(f"INSERT INTO {fts.name} ({fts.name}) VALUES ('rebuild')")
@@ -346,17 +270,12 @@ def _build_gin(progress) -> None:
 GIN_BUILD_MEMORY = "512MB"  # PostgreSQL maintenance_work_mem of the final GIN build (default 64 MB)
 REBUILD_HASH_BYTES = 128 * 1024 * 1024  # FTS5 'hashsize' during a rebuild (default 1 MB)
 REBUILD_CACHE_KIB = 1024 * 1024  # page cache of the rebuilding connection: 1 GB
+FTS5_TRIGGERS = ("ai", "ad", "au")  # each FTS5 table's (backends.Fts5.trigger)
 FTS5_DEFAULTS = (("hashsize", 1024 * 1024), ("automerge", 4), ("crisismerge", 16))  # sqlite.org/fts5.html §6
 REBUILD_FTS5_OPTIONS = (("hashsize", REBUILD_HASH_BYTES), ("automerge", 0))
-# Fed as the rows are written, FTS5 makes a segment per INLINE_FTS_ROWS documents and table. With
-# the default 'crisismerge' (16) every 16 segments are merged into one, every 16 of those again, and
-# so on, rewriting the data once per level (merges of 256 segments stalled a million-document
-# rebuild for over a minute). Left to pile up (FTS5 allows 2,000 segments; 1,000 pile up at most
-# before they are merged), they are merged once, all together, by the 'optimize' at the end.
-INLINE_FTS5_OPTIONS = (*REBUILD_FTS5_OPTIONS, ("crisismerge", 1000))
 
 
-def _reindex(Document, total, batch_size, workers, progress, t0, last_report, inline=None) -> ReindexResult:
+def _reindex(Document, total, batch_size, workers, progress, t0, last_report) -> ReindexResult:
     done = removed = 0
     lo = 0
     pool = None
@@ -365,7 +284,7 @@ def _reindex(Document, total, batch_size, workers, progress, t0, last_report, in
     # so the server's share (to_tsvector, storing the vectors: more than the segmenting) runs in
     # several backends at once; the main process only reads. Not inside a transaction (a test's):
     # other connections would not see its uncommitted rows.
-    if forking and connection.vendor == "postgresql" and not connection.in_atomic_block:
+    if forking and PARALLEL_WRITERS and connection.vendor == "postgresql" and not connection.in_atomic_block:
         pool = multiprocessing.get_context("fork").Pool(workers - 1, initializer=_own_connections)
         return _reindex_writers(pool, total, batch_size, workers - 1, progress, t0, last_report)
     if forking:
@@ -377,7 +296,7 @@ def _reindex(Document, total, batch_size, workers, progress, t0, last_report, in
             work = (pool.map_async(_rows, [items[i:i + step] for i in range(0, len(items), step)])
                     if pool else _rows(items))
             if pending is not None:
-                removed += _flush(pending, inline=inline)
+                removed += _flush(pending)
                 done += pending[3]
             pending = (work, lo, hi, len(items))
             lo = hi
@@ -386,10 +305,10 @@ def _reindex(Document, total, batch_size, workers, progress, t0, last_report, in
                 last_report = now
                 progress(_progress_line(done, total, now - t0))
         if pending is not None:
-            removed += _flush(pending, last=True, inline=inline)
+            removed += _flush(pending, last=True)
             done += pending[3]
         else:
-            removed += _write([], 0, None, inline)
+            removed += _write([], 0, None)
     finally:
         if pool is not None:
             pool.close()
@@ -400,6 +319,7 @@ def _reindex(Document, total, batch_size, workers, progress, t0, last_report, in
     return ReindexResult(done, removed, seconds)
 
 
+PARALLEL_WRITERS = True  # PostgreSQL; False: the main process writes all (bench comparisons)
 _INHERITED: list = []
 
 
@@ -463,10 +383,10 @@ def _reindex_writers(pool, total, batch_size, writers, progress, t0, last_report
     return ReindexResult(done, removed, seconds)
 
 
-def _flush(pending, last: bool = False, inline: _InlineFts | None = None) -> int:
+def _flush(pending, last: bool = False) -> int:
     work, lo, hi, _count = pending
     rows = work if isinstance(work, list) else [r for chunk in work.get() for r in chunk]
-    return _write(rows, lo, None if last else hi, inline)
+    return _write(rows, lo, None if last else hi)
 
 
 def _progress_line(done: int, total: int, seconds: float) -> str:
