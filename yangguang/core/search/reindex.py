@@ -217,7 +217,8 @@ def repair_interrupted_build(progress=None) -> bool:
                        f"({', '.join(['%s'] * len(names))})", names)
         if cursor.fetchone()[0] == len(names):
             return False
-    _rebuild_fts(progress)
+    with rebuild_pragmas():
+        _rebuild_fts(progress)
     return True
 
 
