@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db import connection, transaction
 
-from .backends import TABLE
+from .backends import FTS5_TRIGGERS, TABLE
 from .indexer import IndexItem, bump_generation, row_for, write_rows
 
 PROGRESS_SECONDS = 2.0
@@ -160,8 +160,8 @@ def _reindex_all(batch_size, clear, workers, progress) -> ReindexResult:
     # SQLite, from empty: write the rows with the FTS5 triggers set aside and build the text index
     # in one 'rebuild' at the end. (The delete and update triggers too: a publication changing a
     # document already rewritten here would otherwise delete from FTS5 a row it never held, which
-    # FTS5 refuses as corruption, failing the publication.) Fed row by row, FTS5 flushes and merges its segments at
-    # every statement, which slowed a million-document rebuild to ~150 documents/s. (Feeding FTS5
+    # FTS5 refuses as corruption, failing the publication.) Fed row by row, FTS5 flushes and
+    # merges its segments at every statement, which slowed a million-document rebuild to ~150/s. (Feeding FTS5
     # from the rows every 1,000 or 16,000 documents was tried: faster at 20,000 documents, but at a
     # million the merge of the segments it made took longer than the 'rebuild': bench/RESULTS.md.)
     # PostgreSQL, from empty: the same idea, the GIN indexes dropped and built once at the end
@@ -224,7 +224,7 @@ def repair_interrupted_build(progress=None) -> bool:
 
 def _rebuild_fts(progress) -> None:
     """Index every content row in one statement per FTS5 table (the main one, the sample, the
-    titles), then put the insert triggers back (also run after a failure, so publications are
+    titles), then put the triggers back (also run after a failure, so publications are
     indexed again; the rows written so far are kept)."""
     from .backends import FTS5_TABLES
 
@@ -234,7 +234,7 @@ def _rebuild_fts(progress) -> None:
 
 
 def rebuild_fts_tables(tables) -> None:
-    """Rebuild these FTS5 tables from their content rows and make sure their insert triggers exist."""
+    """Rebuild these FTS5 tables from their content rows and make sure their triggers exist."""
     with transaction.atomic(), connection.cursor() as cursor:
         bump_generation(cursor)
         cursor.execute("PRAGMA cache_size")
@@ -271,7 +271,6 @@ def _build_gin(progress) -> None:
 GIN_BUILD_MEMORY = "512MB"  # PostgreSQL maintenance_work_mem of the final GIN build (default 64 MB)
 REBUILD_HASH_BYTES = 128 * 1024 * 1024  # FTS5 'hashsize' during a rebuild (default 1 MB)
 REBUILD_CACHE_KIB = 1024 * 1024  # page cache of the rebuilding connection: 1 GB
-FTS5_TRIGGERS = ("ai", "ad", "au")  # each FTS5 table's (backends.Fts5.trigger)
 FTS5_DEFAULTS = (("hashsize", 1024 * 1024), ("automerge", 4), ("crisismerge", 16))  # sqlite.org/fts5.html §6
 REBUILD_FTS5_OPTIONS = (("hashsize", REBUILD_HASH_BYTES), ("automerge", 0))
 
