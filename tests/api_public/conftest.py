@@ -37,7 +37,7 @@ def world(staff_a, staff_b) -> World:
     services.link_interpretation(interpretation, policy, "text", staff_a.clerk)
     notice = doc_of(staff_a.publish(staff_a.draft(title="关于开展2026年教师资格认定工作的通知", validity="valid")))
     withdrawn = doc_of(staff_a.publish(staff_a.draft(title="关于已撤回事项的通知", body="<p>撤回前的正文。</p>")))
-    services.withdraw(withdrawn, staff_a.clerk, "该通知内容有误，已撤回。")
+    services.withdraw(withdrawn, staff_a.principal, "该通知内容有误，已撤回。")
     draft = staff_a.draft(title="尚未送审的草稿通知")
     news = doc_of(staff_b.publish(staff_b.draft(title="民政局开展走访慰问困难群众活动", column="gzdt", genre="news",
                                                 topic="17")))

@@ -40,7 +40,7 @@ def site(org_a, supervisor, settings, tmp_path):
     interpretation = publish(staff, "图解：教育惠民政策实施办法", column="zcjd", genre="interpretation")
     services.link_interpretation(interpretation, policy, "graphic", staff.clerk)
     withdrawn = publish(staff, "已撤回的错误通知")
-    services.withdraw(withdrawn, staff.clerk, "该通知内容有误，已重新发布。")
+    services.withdraw(withdrawn, staff.principal, "该通知内容有误，已重新发布。")
     removed = publish(staff, "被下架的通知")
     services.remove_document(removed, supervisor, "违规发布")
     staff.draft(title="尚在起草的草稿通知")

@@ -155,7 +155,7 @@ def test_cached_pages_follow_withdrawal_and_new_interpretations(site):
         assert "关于公开发布的通知" in get(column_url)[1]
         assert "公开的正文内容" in get(doc_url)[1]
         assert "第二份解读" not in get(policy_url)[1]
-    services.withdraw(site.public, site.staff.clerk, "内容需要更正，暂时撤回。")
+    services.withdraw(site.public, site.staff.principal, "内容需要更正，暂时撤回。")
     assert "关于公开发布的通知" not in get(column_url)[1]
     html = get(doc_url)[1]
     assert "内容需要更正" in html and "公开的正文内容" not in html
@@ -182,7 +182,7 @@ def test_column_page_cache_follows_each_change_the_list_shows(site, supervisor):
     assert version("zcjd") == before + 1
     html = get(url)[1]
     assert "新发布的解读" in html
-    services.withdraw(doc, site.staff.clerk, "内容需要更正，暂时撤回。")
+    services.withdraw(doc, site.staff.principal, "内容需要更正，暂时撤回。")
     assert version("zcjd") == before + 2 and "新发布的解读" not in get(url)[1]
     notices = reverse("portal:column", args=["jyj", "tzgg"])
     assert "关于公开发布的通知" in get(notices)[1]  # now in the page cache
@@ -204,7 +204,7 @@ def test_document_page_version_follows_policy_and_interpretations(site):
     site.staff.draft(title="又一份草稿", column="zcjd", genre="interpretation")
     assert (v(policy), v(interp)) == (p0, i0)
     assert public_url(policy) in get(public_url(interp))[1]  # links to its policy; cached now
-    services.withdraw(policy, site.staff.clerk, "政策文件需要修订，暂时撤回。")
+    services.withdraw(policy, site.staff.principal, "政策文件需要修订，暂时撤回。")
     assert v(policy) == p0 + 1 and v(interp) == i0 + 1  # the interpretation links to the policy
     assert public_url(policy) not in get(public_url(interp))[1]  # link gone at once, not after 60 s
 

@@ -99,7 +99,7 @@ def test_withdrawn_and_in_review_documents_not_public(staff_a):
     column = anon.get(reverse("portal:column", args=[staff_a.org.slug, "tzgg"])).content.decode()
     assert "已发布的通知" in column
     services.discard_draft(att_edition, staff_a.clerk)
-    services.withdraw(doc, staff_a.clerk, "内容有误，已撤回更正。")
+    services.withdraw(doc, staff_a.principal, "内容有误，已撤回更正。")
     r = anon.get(page)
     body = r.content.decode()
     assert r.status_code == 200 and "内容有误，已撤回更正。" in body and "现将有关事项通知如下" not in body

@@ -40,7 +40,7 @@ def test_serials_count_per_org_and_never_reuse(staff_a, staff_b):
     a2 = Document.objects.get(pk=staff_a.publish(staff_a.draft(title="第二份")).document_id)
     b1 = Document.objects.get(pk=staff_b.publish(staff_b.draft()).document_id)
     assert (a1.index_serial, a2.index_serial, b1.index_serial) == (1, 2, 1)
-    services.withdraw(a2, staff_a.clerk, "该信息内容已过时，予以撤回。")
+    services.withdraw(a2, staff_a.principal, "该信息内容已过时，予以撤回。")
     a3 = Document.objects.get(pk=staff_a.publish(staff_a.draft(title="第三份")).document_id)
     assert a3.index_serial == 3  # a withdrawn document keeps its serial
 
@@ -146,16 +146,22 @@ def test_new_edition_keeps_live_until_published(staff_a):
     assert doc.index_serial == 1
 
 
-def test_withdraw_needs_public_explanation(staff_a):
+def test_withdraw_needs_public_explanation_and_a_leader(staff_a):
     doc = Document.objects.get(pk=staff_a.publish(staff_a.draft()).document_id)
     with pytest.raises(InvalidInput):
-        services.withdraw(doc, staff_a.clerk, "")
-    services.withdraw(doc, staff_a.clerk, "该通知已被新通知替代。")
+        services.request_withdrawal(doc, staff_a.clerk, "")
+    with pytest.raises(NotAllowed):
+        services.withdraw(doc, staff_a.clerk, "该通知已被新通知替代。")  # a clerk alone cannot withdraw
+    ask = services.request_withdrawal(doc, staff_a.clerk, "该通知已被新通知替代。")
+    doc.refresh_from_db()
+    assert doc.is_public  # still public until a leader approves
+    services.approve_withdrawal(ask, staff_a.deputy)
     doc.refresh_from_db()
     assert doc.withdrawn_at and not doc.is_public and doc.index_number
+    assert doc.withdrawal_explanation == "该通知已被新通知替代。"
     assert not Document.objects.public().filter(pk=doc.pk).exists()
     with pytest.raises(IllegalTransition):
-        services.withdraw(doc, staff_a.clerk, "再撤回一次试试")
+        services.withdraw(doc, staff_a.principal, "再撤回一次试试")
 
 
 def test_scheduled_publication(staff_a):

@@ -48,7 +48,7 @@ def test_withdraw_removes_it_in_the_same_transaction(publish, staff_a):
     doc = publish("jyj", "关于举办2026年全市中小学生科技创新大赛的通知")
     assert found("科技创新大赛") == {doc.pk}
     with transaction.atomic():
-        services.withdraw(doc, staff_a.clerk, "报名时间有误，已另行发布更正通知。")
+        services.withdraw(doc, staff_a.principal, "报名时间有误，已另行发布更正通知。")
         # inside the very transaction that withdrew it, it is already gone
         assert found("科技创新大赛") == set()
         assert not SearchEntry.objects.filter(document_id=doc.pk).exists()
@@ -58,7 +58,7 @@ def test_withdraw_removes_it_in_the_same_transaction(publish, staff_a):
 def test_withdraw_rolled_back_keeps_it(publish, staff_a):
     doc = publish("jyj", "关于举办2026年全市中小学生科技创新大赛的通知")
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.withdraw(doc, staff_a.clerk, "报名时间有误，已另行发布更正通知。")
+        services.withdraw(doc, staff_a.principal, "报名时间有误，已另行发布更正通知。")
         raise RuntimeError("the caller fails after the withdrawal")
     assert found("科技创新大赛") == {doc.pk}
 

@@ -47,7 +47,7 @@ def test_failed_import_indexes_nothing(tmp_path, staff_b):
 def test_reindex_rebuilds_and_drops_stale_rows(tmp_path, publish, staff_a, capsys):
     docs = [publish("jyj", f"关于义务教育招生工作的通知（第{i}号）", "免试就近入学。") for i in range(5)]
     withdrawn = docs[0]
-    services.withdraw(withdrawn, staff_a.clerk, "内容有误，予以撤回。")
+    services.withdraw(withdrawn, staff_a.principal, "内容有误，予以撤回。")
     with connection.cursor() as cursor:  # damage the index: drop a live row, re-add a withdrawn one
         cursor.execute("DELETE FROM core_searchentry WHERE document_id = %s", [docs[1].pk])
     from yangguang.core.search.indexer import IndexItem, index_items
@@ -145,7 +145,7 @@ def test_migration_0012_converts_an_older_sqlite_index(publish, staff_a):
         assert len(sql) == 3 and all("tokenize='ascii', detail=none" in s for s in sql.values()), sql
     assert {q: [h.document.pk for h in search(q, per_page=50).hits] for q in before} == before
     later = publish("jyj", "关于义务教育招生的补充通知", "补充。")
-    services.withdraw(docs[0], staff_a.clerk, "内容有误，予以撤回。")
+    services.withdraw(docs[0], staff_a.principal, "内容有误，予以撤回。")
     assert {h.document.pk for h in search("义务教育 招生", per_page=50).hits} == {docs[1].pk, docs[2].pk, later.pk}
 
 
@@ -235,7 +235,7 @@ def test_a_rebuild_outside_a_transaction_writes_from_several_processes(publish, 
     writers = module._reindex_writers
     monkeypatch.setattr(module, "_reindex_writers", lambda *a: runs.append(a[3]) or writers(*a))
     docs = [publish("jyj", f"关于义务教育招生工作的通知（第{i}号）", "免试就近入学。") for i in range(7)]
-    services.withdraw(docs[3], staff_a.clerk, "内容有误，予以撤回。")
+    services.withdraw(docs[3], staff_a.principal, "内容有误，予以撤回。")
     from yangguang.core.search.indexer import IndexItem, index_items
 
     d = docs[3]  # a stale row, as if the withdrawal had raced with an earlier rebuild

@@ -113,7 +113,7 @@ def test_cached_results_never_outlive_an_index_change(corpus, staff_b):
         again = search("社会救助", topic="17")
     assert again.total == 3 and not any("WITH m" in q["sql"] for q in ctx.captured_queries)  # from the cache
     before = current_generation()
-    services.withdraw(corpus["a"], staff_b.clerk, "内容有误，撤回后重新发布。")
+    services.withdraw(corpus["a"], staff_b.principal, "内容有误，撤回后重新发布。")
     assert current_generation() > before
     after = search("社会救助", topic="17")
     assert after.total == 2 and corpus["a"].pk not in {h.document.pk for h in after.hits}

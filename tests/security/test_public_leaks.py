@@ -214,7 +214,7 @@ def test_unpublished_documents_never_reach_the_public(scene):
     for item in hidden:
         assert_not_on(before, item)
 
-    services.withdraw(Document.objects.get(public_id=gone.document_id), scene["staff"].clerk,
+    services.withdraw(Document.objects.get(public_id=gone.document_id), scene["staff"].principal,
                       "本件因内容调整已撤回，特此说明。")
 
     after = surfaces(anon, org, live)

@@ -22,6 +22,15 @@ def can_act_in_org(user, org) -> bool:
     return getattr(user, "is_authenticated", False) and org is not None and user.org_id == org.id
 
 
+# 本单位领导: who signs off for an organization (withdrawal of a published document, the 公开指南).
+LEADER_ROLES = (Role.PRINCIPAL, Role.DEPUTY)
+
+
+def is_org_leader(user, org) -> bool:
+    """主要领导 or 分管领导 of `org` itself (no admin or supervisor bypass)."""
+    return can_act_in_org(user, org) and any(user.has_role(role) for role in LEADER_ROLES)
+
+
 def readable_org_ids_q(user, field: str = "org"):
     """A Q object restricting a queryset to organizations `user` may read."""
     from django.db.models import Q

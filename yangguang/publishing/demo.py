@@ -388,7 +388,8 @@ def _showcase(demo: Demo, plans: list[Plan]) -> None:
     withdrawn = _review(demo, "jyj", services.submit(draft("withdrawn", day=today - timedelta(days=25)), clerk))
     withdrawn.document.refresh_from_db()
     _backdate(withdrawn.document, today - timedelta(days=25), demo.rng)
-    services.withdraw(withdrawn.document, clerk, "原通知中的报名时间有误，已另行发布更正后的通知，原通知予以撤回。")
+    ask = services.request_withdrawal(withdrawn.document, clerk, "原通知中的报名时间有误，已另行发布更正后的通知，原通知予以撤回。")
+    services.approve_withdrawal(ask, zy, "同意撤回。")  # 撤回 needs a leader: the clerk asks, 主要领导 approves
 
     policy = next(p.doc for p in plans if p.row.slug == "jyj" and p.column == "zcwj")
     second = services.start_new_edition(policy, clerk)

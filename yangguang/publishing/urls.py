@@ -23,6 +23,9 @@ urlpatterns = [
     path("e/<int:pk>/findings/<int:finding_id>/accept/", v.accept, name="accept"),
     path("d/<int:pk>/new-edition/", v.new_edition, name="new_edition"),
     path("d/<int:pk>/withdraw/", v.withdraw, name="withdraw"),
+    path("d/<int:pk>/withdraw/request/", v.request_withdrawal, name="withdraw_request"),
+    path("d/<int:pk>/withdraw/approve/", v.approve_withdrawal, name="withdraw_approve"),
+    path("d/<int:pk>/withdraw/refuse/", v.refuse_withdrawal, name="withdraw_refuse"),
     path("d/<int:pk>/retro/", v.retro, name="retro"),
     path("d/<int:pk>/interpretation/", v.interpretation, name="interpretation"),
 ]

@@ -12,9 +12,12 @@ from .content import (
     update_draft,
 )
 from .publication import (
+    approve_withdrawal,
     complete_retro_review,
     publish_due,
+    refuse_withdrawal,
     remove_document,
+    request_withdrawal,
     unschedule,
     urgent_publish,
     withdraw,
@@ -22,7 +25,8 @@ from .publication import (
 from .review import accept_finding, approve, return_edition, submit
 
 __all__ = [
-    "accept_finding", "add_attachment", "approve", "complete_retro_review", "create_draft", "discard_draft",
-    "link_interpretation", "publish_due", "remove_attachment", "remove_document", "return_edition",
-    "start_new_edition", "submit", "unschedule", "update_draft", "urgent_publish", "withdraw",
+    "accept_finding", "add_attachment", "approve", "approve_withdrawal", "complete_retro_review", "create_draft",
+    "discard_draft", "link_interpretation", "publish_due", "refuse_withdrawal", "remove_attachment",
+    "remove_document", "request_withdrawal", "return_edition", "start_new_edition", "submit", "unschedule",
+    "update_draft", "urgent_publish", "withdraw",
 ]

@@ -7,15 +7,20 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yangguang.core import audit, search
 from yangguang.core.errors import IllegalTransition, InvalidInput, NotAllowed, ServiceError
 from yangguang.core.sequences import next_serial
-from yangguang.orgs.roles import Role
-from yangguang.orgs.scoping import can_act_in_org
+from yangguang.core.text import clean_multiline
+from yangguang.orgs.models import User
+from yangguang.orgs.roles import REVIEWER_ROLES, Role
+from yangguang.orgs.scoping import LEADER_ROLES, can_act_in_org, is_org_leader
 
 from .. import listing
-from ..models import Document, Edition, IndexCounter
+from ..models import Document, Edition, IndexCounter, WithdrawalRequest
+from ..models.withdrawal import WithdrawalAction
+from ..models.withdrawal import next_state as next_withdrawal_state
 from ..workflow import Action, State, transition
 from .screening import open_problems, rescreen
 
@@ -151,27 +156,154 @@ def complete_retro_review(document: Document, by, comment: str = "") -> Document
     return document
 
 
-def withdraw(document: Document, by, explanation: str) -> Document:
-    """撤回: the page keeps its 索引号 and shows the public explanation instead of the content."""
-    explanation = (explanation or "").strip()
-    if not (can_act_in_org(by, document.org) and (by.has_role(Role.CLERK) or by.has_role(Role.PRINCIPAL))):
-        raise NotAllowed("无权撤回该文件。")
-    if len(explanation) < 5:
-        raise InvalidInput("撤回须填写向公众公开的撤回说明（至少5个字）。")
+# --- 撤回: requested by the org's staff, approved by a leader ------------------------------------
+
+PUBLISHING_ROLES = (Role.CLERK, Role.URGENT, *REVIEWER_ROLES)
+MIN_EXPLANATION_CHARS = 5
+
+
+def can_request_withdrawal(user, document: Document) -> bool:
+    """Staff of the document's org with publishing rights (信息员, 审核人, 紧急发布权)."""
+    return can_act_in_org(user, document.org) and any(user.has_role(r) for r in PUBLISHING_ROLES)
+
+
+def can_decide_withdrawal(user, document: Document) -> bool:
+    return is_org_leader(user, document.org)
+
+
+def pending_withdrawal(document: Document) -> WithdrawalRequest | None:
+    return (document.withdrawal_requests.filter(state=WithdrawalRequest.State.PENDING)
+            .select_related("requested_by").first())
+
+
+def _explanation(text: str) -> str:
+    text = clean_multiline(text)
+    if len(text) < MIN_EXPLANATION_CHARS:
+        raise InvalidInput(_("撤回须填写向公众公开的撤回说明（至少%(n)d个字）。") % {"n": MIN_EXPLANATION_CHARS})
+    return text
+
+
+def _check_withdrawable(document: Document) -> Document:
+    if document.withdrawn_at or document.removed_at or document.live_edition_id is None:
+        raise IllegalTransition(_("只有已发布且未撤回、未下架的文件可以撤回。"))
+    return document
+
+
+def _lock_withdrawable(document: Document) -> Document:
+    return _check_withdrawable(Document.objects.select_for_update().select_related("org").get(pk=document.pk))
+
+
+def _take_down(document: Document, explanation: str) -> tuple[str, str]:
+    """The public effects of a withdrawal (inside the caller's transaction)."""
+    live = document.live_edition
+    old, new = transition(live, Action.WITHDRAW)
+    live.save(update_fields=["state", "updated_at"])
+    document.withdrawn_at = timezone.now()
+    document.withdrawal_explanation = explanation
+    document.save(update_fields=["withdrawn_at", "withdrawal_explanation"])
+    search.unindex_document(document)
+    listing.public_change(document)
+    return old, new
+
+
+def _notify(users, ask: WithdrawalRequest, kind: str, title: str, body: str) -> None:
+    from django.urls import reverse
+
+    from yangguang.core.models import Notification
+
+    url = reverse("workbench:edition", args=[ask.document.live_edition_id]) if ask.document.live_edition_id else ""
+    Notification.objects.bulk_create([
+        Notification(user=u, kind=kind, title=title[:200], body=body, url=url,
+                     object_type="publishing.withdrawalrequest", object_id=str(ask.pk),
+                     dedupe_key=f"{kind}:{ask.pk}:{u.pk}")
+        for u in users
+    ], ignore_conflicts=True)
+
+
+def request_withdrawal(document: Document, by, explanation: str) -> WithdrawalRequest:
+    """申请撤回: files the request with its public explanation; a leader of the org decides."""
+    if not can_request_withdrawal(by, document):
+        raise NotAllowed(_("只有本机构具有发布权限的工作人员可以申请撤回该文件。"))
+    explanation = _explanation(explanation)
     with transaction.atomic():
-        document = Document.objects.select_for_update().get(pk=document.pk)
-        if document.withdrawn_at or document.live_edition_id is None:
-            raise IllegalTransition("只有已发布且未撤回的文件可以撤回。")
-        live = document.live_edition
-        old, new = transition(live, Action.WITHDRAW)
-        live.save(update_fields=["state", "updated_at"])
-        document.withdrawn_at = timezone.now()
-        document.withdrawal_explanation = explanation
-        document.save(update_fields=["withdrawn_at", "withdrawal_explanation"])
-        search.unindex_document(document)
-        listing.public_change(document)
+        document = _lock_withdrawable(document)
+        if document.withdrawal_requests.filter(state=WithdrawalRequest.State.PENDING).exists():
+            raise IllegalTransition(_("该文件已有待审批的撤回申请，请等待主要领导或分管领导审批。"))
+        ask = WithdrawalRequest.objects.create(document=document, requested_by=by, explanation=explanation)
+        title = document.live_edition.title
+        audit.record("withdrawal.request", document, actor=by, org_id=document.org_id, data={
+            "request": ask.pk, "index_number": document.index_number, "explanation": explanation,
+        })
+        leaders = User.objects.filter(org=document.org, is_active=True, role_grants__role__in=LEADER_ROLES).distinct()
+        _notify([u for u in leaders if u.pk != by.pk], ask, "withdrawal_request",
+                _("撤回申请待审批：%(title)s") % {"title": title}, explanation)
+    return ask
+
+
+def approve_withdrawal(ask: WithdrawalRequest, by, comment: str = "") -> Document:
+    """批准撤回: the document is withdrawn exactly as a direct withdrawal would."""
+    document = ask.document
+    if not can_decide_withdrawal(by, document):
+        raise NotAllowed(_("只有本机构的主要领导或分管领导可以批准撤回。"))
+    comment = clean_multiline(comment)
+    with transaction.atomic():
+        document = Document.objects.select_for_update().select_related("org").get(pk=document.pk)
+        ask = WithdrawalRequest.objects.select_for_update().get(pk=ask.pk)
+        ask.state = next_withdrawal_state(ask.state, WithdrawalAction.APPROVE)
+        _check_withdrawable(document)
+        old, new = _take_down(document, ask.explanation)
+        ask.decided_by, ask.decided_at, ask.decision_comment = by, timezone.now(), comment
+        ask.save(update_fields=["state", "decided_by", "decided_at", "decision_comment"])
+        audit.record("document.withdraw", document, actor=by, org_id=document.org_id, data={
+            "from": old, "to": new, "index_number": document.index_number, "explanation": ask.explanation,
+            "request": ask.pk, "requested_by": ask.requested_by_id, "comment": comment, "direct": False,
+        })
+        _notify([ask.requested_by], ask, "withdrawal_approved",
+                _("撤回申请已批准：%(title)s") % {"title": document.live_edition.title}, comment)
+    return document
+
+
+def refuse_withdrawal(ask: WithdrawalRequest, by, reason: str) -> WithdrawalRequest:
+    """驳回撤回申请: the document stays published; the reason goes to the requester."""
+    if not can_decide_withdrawal(by, ask.document):
+        raise NotAllowed(_("只有本机构的主要领导或分管领导可以驳回撤回申请。"))
+    reason = clean_multiline(reason)
+    if not reason:
+        raise InvalidInput(_("驳回撤回申请须填写理由。"))
+    with transaction.atomic():
+        ask = WithdrawalRequest.objects.select_for_update().select_related("document").get(pk=ask.pk)
+        ask.state = next_withdrawal_state(ask.state, WithdrawalAction.REFUSE)
+        ask.decided_by, ask.decided_at, ask.decision_comment = by, timezone.now(), reason
+        ask.save(update_fields=["state", "decided_by", "decided_at", "decision_comment"])
+        document = ask.document
+        audit.record("withdrawal.refuse", document, actor=by, org_id=document.org_id, data={
+            "request": ask.pk, "requested_by": ask.requested_by_id, "reason": reason,
+        })
+        title = document.live_edition.title if document.live_edition_id else str(document)
+        _notify([ask.requested_by], ask, "withdrawal_refused", _("撤回申请被驳回：%(title)s") % {"title": title}, reason)
+    return ask
+
+
+def withdraw(document: Document, by, explanation: str) -> Document:
+    """撤回 by a leader directly: request and approval in one step, audited as such. The page keeps
+    its 索引号 and shows the public explanation instead of the content."""
+    if not can_decide_withdrawal(by, document):
+        raise NotAllowed(_("撤回已发布的文件须经本机构主要领导或分管领导批准；请提交撤回申请。"))
+    explanation = _explanation(explanation)
+    with transaction.atomic():
+        document = _lock_withdrawable(document)
+        if document.withdrawal_requests.filter(state=WithdrawalRequest.State.PENDING).exists():
+            raise IllegalTransition(_("该文件已有待审批的撤回申请，请直接批准或驳回该申请。"))
+        now = timezone.now()
+        ask = WithdrawalRequest.objects.create(
+            document=document, requested_by=by, explanation=explanation, direct=True, requested_at=now,
+            state=next_withdrawal_state(WithdrawalRequest.State.PENDING, WithdrawalAction.APPROVE),
+            decided_by=by, decided_at=now,
+        )
+        old, new = _take_down(document, explanation)
         audit.record("document.withdraw", document, actor=by, org_id=document.org_id, data={
             "from": old, "to": new, "index_number": document.index_number, "explanation": explanation,
+            "request": ask.pk, "requested_by": by.pk, "direct": True,
         })
     return document
 

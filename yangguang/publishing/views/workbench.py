@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from yangguang.core import audit
-from yangguang.core.errors import InvalidInput, ServiceError
+from yangguang.core.errors import IllegalTransition, InvalidInput, ServiceError
 from yangguang.orgs.roles import Role
 from yangguang.orgs.scoping import readable_org_ids_q
 
@@ -20,6 +20,7 @@ from .. import services
 from ..forms import EditionForm, ReasonForm, RegisterFilterForm, UploadForm
 from ..models import Column, Document, Edition, ScreeningFinding
 from ..register import register_events, register_xlsx
+from ..services.publication import can_decide_withdrawal, can_request_withdrawal, pending_withdrawal
 from ..services.review import can_review, edition_chain, my_drafts, review_queue, role_for_level
 from ..services.screening import open_problems
 from ..workflow import EDITABLE_STATES, State
@@ -111,8 +112,7 @@ def detail(request, pk):
         "can_review": can_review(user, edition),
         "can_urgent": user.org_id == doc.org_id and user.has_role(Role.URGENT) and edition.state in EDITABLE_STATES,
         "can_new_edition": is_author_org_clerk and doc.is_public and edition.pk == doc.live_edition_id,
-        "can_withdraw": user.org_id == doc.org_id and doc.is_public and edition.pk == doc.live_edition_id
-        and (user.has_role(Role.CLERK) or user.has_role(Role.PRINCIPAL)),
+        **_withdrawal_context(user, doc, edition),
         "can_retro": doc.retro_review_pending and user.org_id == doc.org_id and user.has_role(chain[-1]),
         "other_editions": doc.editions.exclude(pk=edition.pk).order_by("-number"),
         "history": audit.history("publishing.edition", edition.pk),
@@ -122,6 +122,19 @@ def detail(request, pk):
         "policies": Document.objects.public().filter(org=doc.org).exclude(pk=doc.pk)
         .select_related("live_edition").order_by("-first_published_at")[:100],
     })
+
+
+def _withdrawal_context(user, doc, edition) -> dict:
+    """撤回: staff request it, a leader (主要领导/分管领导) approves, refuses, or withdraws directly."""
+    on_live = doc.is_public and edition.pk == doc.live_edition_id
+    pending = pending_withdrawal(doc) if on_live else None
+    leader = can_decide_withdrawal(user, doc)
+    return {
+        "pending_withdrawal": pending,
+        "can_decide_withdrawal": pending is not None and leader,
+        "can_withdraw": on_live and pending is None and leader,
+        "can_request_withdrawal": on_live and pending is None and not leader and can_request_withdrawal(user, doc),
+    }
 
 
 def _act(request, pk, fn, ok: str):
@@ -243,7 +256,40 @@ def new_edition(request, pk):
 @login_required
 @require_POST
 def withdraw(request, pk):
-    return _doc_act(request, pk, lambda d: services.withdraw(d, request.user, _reason(request)), "文件已撤回，公开页面显示撤回说明。")
+    """A leader's direct withdrawal."""
+    return _doc_act(request, pk, lambda d: services.withdraw(d, request.user, _reason(request)),
+                    gettext("文件已撤回，公开页面显示撤回说明。"))
+
+
+@login_required
+@require_POST
+def request_withdrawal(request, pk):
+    return _doc_act(request, pk, lambda d: services.request_withdrawal(d, request.user, _reason(request)),
+                    gettext("撤回申请已提交，等待本机构主要领导或分管领导审批。"))
+
+
+def _decide_withdrawal(request, pk, decide, ok: str):
+    def act(doc):
+        ask = pending_withdrawal(doc)
+        if ask is None or str(ask.pk) != request.POST.get("request", ""):
+            raise IllegalTransition(gettext("该撤回申请已被处理或已变更，请刷新页面后再操作。"))
+        return decide(ask)
+
+    return _doc_act(request, pk, act, ok)
+
+
+@login_required
+@require_POST
+def approve_withdrawal(request, pk):
+    return _decide_withdrawal(request, pk, lambda ask: services.approve_withdrawal(ask, request.user, _reason(request)),
+                              gettext("已批准撤回，公开页面显示撤回说明。"))
+
+
+@login_required
+@require_POST
+def refuse_withdrawal(request, pk):
+    return _decide_withdrawal(request, pk, lambda ask: services.refuse_withdrawal(ask, request.user, _reason(request)),
+                              gettext("已驳回撤回申请，文件保持公开。"))
 
 
 @login_required
