@@ -7,6 +7,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.security import SessionAuth
 
+from yangguang.api.errors import ObjectId, limit_param, offset_param
 from yangguang.core.errors import InvalidInput, NotAllowed, ServiceError
 from yangguang.core.screening import mask_id_card
 from yangguang.core.workdays import Calendar
@@ -63,23 +64,23 @@ def _fail(exc: ServiceError):
 
 
 @router.get("/applications", response=list[ApplicationOut], summary="可见的申请（含答复期限与提示灯）")
-def list_applications(request, open_only: bool = True, limit: int = 100, offset: int = 0):
+def list_applications(request, open_only: bool = True, limit: int = limit_param(100, 500), offset: int = offset_param()):
     calendar, today = Calendar.from_db(), timezone.localdate()
     qs = visible(request.user).prefetch_related("clock_events").order_by("received_date", "id")
     if open_only:
         qs = qs.exclude(state=State.CLOSED)
-    return [_out(a, calendar, today) for a in qs[offset: offset + min(limit, 500)]]
+    return [_out(a, calendar, today) for a in qs[offset: offset + limit]]
 
 
 @router.get("/applications/{app_id}", response={200: ApplicationOut, 404: Error}, summary="申请详情")
-def get_application(request, app_id: int):
+def get_application(request, app_id: ObjectId):
     app = get_object_or_404(visible(request.user), pk=app_id)
     return _out(app, Calendar.from_db(), timezone.localdate())
 
 
 @router.post("/applications/{app_id}/reply", response={200: ApplicationOut, 400: Error, 403: Error, 404: Error,
                                                          409: Error}, summary="答复办结")
-def reply(request, app_id: int, payload: ReplyIn):
+def reply(request, app_id: ObjectId, payload: ReplyIn):
     app = get_object_or_404(visible(request.user), pk=app_id)
     try:
         app = services.reply(app, request.user, reply_type=payload.reply_type, outcome=payload.outcome, on=payload.on)
@@ -102,7 +103,7 @@ class ActionIn(Schema):
              response={200: ApplicationOut, 400: Error, 403: Error, 404: Error, 409: Error},
              summary="办理动作：accept / assign / request_correction / receive_correction / "
                      "start_consultation / end_consultation / extend / withdraw")
-def act(request, app_id: int, action: str, payload: ActionIn):
+def act(request, app_id: ObjectId, action: str, payload: ActionIn):
     from yangguang.orgs.models import Organization
 
     app = get_object_or_404(visible(request.user), pk=app_id)

@@ -16,7 +16,6 @@ import base64
 import binascii
 import functools
 import math
-import re
 from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
@@ -27,7 +26,6 @@ from django.http import JsonResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import ValidationError
 
 from yangguang.disclosure import ratelimit
 from yangguang.orgs.models import Organization, OrgKind
@@ -42,7 +40,6 @@ RATE_RULE = "api_ip"
 MAX_PER_PAGE = 100
 # OFFSET paging stops here; further pages go by cursor, which costs the same at any depth.
 MAX_OFFSET = 10_000
-PUBLIC_PATH = re.compile(r"/api/v\d+/public/")
 
 NOT_FOUND = {
     "org": "未找到该机构。",
@@ -78,53 +75,6 @@ def throttled(view):
             return _err(422, "请求参数有误。", [str(exc)])
 
     return wrapper
-
-
-# --- 422 in Chinese -----------------------------------------------------------------------------
-
-_MESSAGES = {
-    "missing": "缺少必填参数",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "float_parsing": "应为数字",
-    "uuid_parsing": "应为 UUID",
-    "uuid_type": "应为 UUID",
-    "enum": "取值无效",
-    "literal_error": "取值无效",
-    "greater_than_equal": "不能小于 {ge}",
-    "greater_than": "应大于 {gt}",
-    "less_than_equal": "不能大于 {le}",
-    "less_than": "应小于 {lt}",
-    "string_too_long": "过长（最多 {max_length} 个字符）",
-    "string_too_short": "过短",
-    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
-}
-
-
-def describe_error(err: dict) -> str:
-    name = str(err.get("loc", ["?"])[-1])
-    template = _MESSAGES.get(err.get("type", ""), "格式不正确")
-    ctx = err.get("ctx") or {}
-    try:
-        message = template.format(**ctx)
-    except (KeyError, IndexError):
-        message = template
-    if err.get("type") in ("enum", "literal_error") and ctx.get("expected"):
-        message += f"，允许的值：{ctx['expected']}"
-    return f"参数“{name}”{message}"
-
-
-def install_error_handlers(api) -> None:
-    """Chinese 422 bodies ({detail, errors}) for the public endpoints; other routers keep theirs."""
-    previous = api._exception_handlers.get(ValidationError) or api.get_exception_handler(ValidationError)
-
-    def handler(request, exc: ValidationError):
-        if not PUBLIC_PATH.search(request.path):
-            return previous(request, exc)
-        return api.create_response(
-            request, {"detail": "请求参数有误。", "errors": [describe_error(e) for e in exc.errors]}, status=422)
-
-    api.add_exception_handler(ValidationError, handler)
 
 
 # --- serialisation ------------------------------------------------------------------------------

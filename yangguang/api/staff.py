@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.security import SessionAuth
 
+from yangguang.api.errors import ObjectId, limit_param, offset_param
 from yangguang.core.errors import InvalidInput, NotAllowed, ServiceError
 from yangguang.orgs.scoping import can_read_org, readable_org_ids_q
 from yangguang.publishing import services
@@ -99,7 +100,7 @@ def _fail(exc: ServiceError):
 
 
 @router.get("/editions", response=list[EditionOut], summary="本机构的文件版本")
-def list_editions(request, state: str | None = None, limit: int = 50, offset: int = 0):
+def list_editions(request, state: str | None = None, limit: int = limit_param(50, 200), offset: int = offset_param()):
     qs = (
         Edition.objects.filter(readable_org_ids_q(request.user, "document__org"))
         .select_related("document__org", "document__column")
@@ -107,11 +108,11 @@ def list_editions(request, state: str | None = None, limit: int = 50, offset: in
     )
     if state:
         qs = qs.filter(state=state)
-    return list(qs[offset: offset + min(limit, 200)])
+    return list(qs[offset: offset + limit])
 
 
 @router.get("/editions/{edition_id}", response={200: EditionDetail, 404: Error}, summary="文件版本详情")
-def get_edition(request, edition_id: int):
+def get_edition(request, edition_id: ObjectId):
     return _edition_for(request, edition_id)
 
 
@@ -127,7 +128,7 @@ def create_edition(request, payload: DraftIn):
 
 
 @router.post("/editions/{edition_id}/submit", response={200: EditionOut, 400: Error, 403: Error, 404: Error, 409: Error})
-def submit(request, edition_id: int):
+def submit(request, edition_id: ObjectId):
     try:
         return services.submit(_edition_for(request, edition_id), request.user)
     except ServiceError as exc:
@@ -135,7 +136,7 @@ def submit(request, edition_id: int):
 
 
 @router.post("/editions/{edition_id}/approve", response={200: EditionOut, 400: Error, 403: Error, 404: Error, 409: Error})
-def approve(request, edition_id: int, payload: ReasonIn):
+def approve(request, edition_id: ObjectId, payload: ReasonIn):
     try:
         return services.approve(_edition_for(request, edition_id), request.user, payload.reason)
     except ServiceError as exc:
@@ -143,7 +144,7 @@ def approve(request, edition_id: int, payload: ReasonIn):
 
 
 @router.post("/editions/{edition_id}/return", response={200: EditionOut, 400: Error, 403: Error, 404: Error, 409: Error})
-def return_edition(request, edition_id: int, payload: ReasonIn):
+def return_edition(request, edition_id: ObjectId, payload: ReasonIn):
     try:
         return services.return_edition(_edition_for(request, edition_id), request.user, payload.reason)
     except ServiceError as exc:

@@ -2,7 +2,7 @@ from ninja import NinjaAPI
 
 from .disclosure_public import router as disclosure_public_router
 from .disclosure_staff import router as disclosure_staff_router
-from .public import install_error_handlers
+from .errors import install_error_handlers
 from .public import router as public_router
 from .staff import router as staff_router
 
@@ -17,4 +17,4 @@ api.add_router("/staff/", staff_router)
 api.add_router("/staff/disclosure/", disclosure_staff_router)
 api.add_router("/disclosure/", disclosure_public_router)
 api.add_router("/public/", public_router)
-install_error_handlers(api)  # Chinese 422 bodies on /public/ only
+install_error_handlers(api)  # Chinese 422 bodies on every router
