@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from .backends import TABLE, backend
-from .segment import index_text
+from .segment import MAX_INDEXED_CHARS, index_text
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,11 @@ def item_for(document, org_name: str | None = None, attachment_text: str | None 
     ed = document.live_edition
     published = ed.published_date or timezone.localdate(document.first_published_at or timezone.now())
     if attachment_text is None:
-        attachment_text = "\n".join(t for t in ed.attachments.values_list("text", flat=True) if t)
+        # Only the head of each attachment's text: index_text() keeps the first MAX_INDEXED_CHARS
+        # of body + attachments anyway, and reading a 36 MB .txt attachment's whole text inside
+        # the publication's write transaction only made the transaction longer.
+        head = Substr("text", 1, MAX_INDEXED_CHARS)
+        attachment_text = "\n".join(t for t in ed.attachments.annotate(head=head).values_list("head", flat=True) if t)
     if org_name is None:
         org_name = document.org.name
     return IndexItem(

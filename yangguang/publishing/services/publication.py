@@ -22,7 +22,7 @@ from ..models import Document, Edition, IndexCounter, WithdrawalRequest
 from ..models.withdrawal import WithdrawalAction
 from ..models.withdrawal import next_state as next_withdrawal_state
 from ..workflow import Action, State, transition
-from .screening import open_problems, rescreen
+from .screening import open_problems
 
 log = logging.getLogger(__name__)
 
@@ -126,9 +126,12 @@ def urgent_publish(edition: Edition, by, reason: str) -> Edition:
         raise NotAllowed("您没有紧急发布权限。")
     if not reason:
         raise InvalidInput("紧急发布须填写理由。")
+    from .review import rescreen_locked, screen_before_lock
+
+    screened = screen_before_lock(edition)  # screening outside the write transaction (see review.py)
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
-        blocking, warnings = open_problems(rescreen(edition))
+        blocking, warnings = open_problems(rescreen_locked(edition, screened))
         if blocking:
             raise ServiceError(f"文件有{blocking}处阻断性审查发现，不能发布。")
         if warnings:

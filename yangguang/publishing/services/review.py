@@ -15,7 +15,7 @@ from ..models import Edition, ScreeningFinding
 from ..workflow import Action, State, transition
 from .common import require_clerk
 from .publication import go_live_or_schedule
-from .screening import open_problems, rescreen
+from .screening import findings_for, open_problems, rescreen
 
 
 def chain_of(org) -> list[str]:
@@ -47,12 +47,32 @@ def _lock(edition: Edition) -> Edition:
     return Edition.objects.select_for_update().select_related("document", "document__org").get(pk=edition.pk)
 
 
+def screen_before_lock(edition: Edition) -> tuple[str, list[ScreeningFinding]]:
+    """Screen the edition as it is now, BEFORE the write transaction: (content hash, findings).
+
+    Screening is the costly part of a review step: a 36 MB .txt attachment takes ~4 s of regular
+    expressions (measured: 4.0 s of a 4.4 s final approval, the search index 0.2 s). On SQLite
+    every transaction here is BEGIN IMMEDIATE, so done inside it, the whole site's writers (and
+    the task worker) waited for it. The content hash covers every field and attachment, so
+    `rescreen_locked` reuses these findings only for exactly the content they were made from."""
+    current = Edition.objects.select_related("document").get(pk=edition.pk)
+    return current.content_hash, findings_for(current)
+
+
+def rescreen_locked(edition: Edition, screened: tuple[str, list[ScreeningFinding]]) -> list[ScreeningFinding]:
+    """Inside the transaction, on the locked edition: store the findings made before it, or
+    screen again if the content changed in between (rare; then correctness beats the lock)."""
+    content_hash, fresh = screened
+    return rescreen(edition, fresh if edition.content_hash == content_hash else None)
+
+
 def submit(edition: Edition, by) -> Edition:
     require_clerk(by, edition.document.org)
+    screened = screen_before_lock(edition)
     with transaction.atomic():
         edition = _lock(edition)
         old, new = transition(edition, Action.SUBMIT)
-        findings = rescreen(edition)
+        findings = rescreen_locked(edition, screened)
         edition.chain = ",".join(chain_of(edition.document.org))
         edition.level = 1
         edition.submitted_at = timezone.now()
@@ -68,13 +88,14 @@ def submit(edition: Edition, by) -> Edition:
 
 def approve(edition: Edition, by, comment: str = "") -> Edition:
     """Approve at the current level; the last level approves (审定) and publishes or schedules."""
+    screened = screen_before_lock(edition)
     with transaction.atomic():
         edition = _lock(edition)
         if edition.state != State.SUBMITTED:
             transition(edition, Action.APPROVE)  # raises the clear illegal-transition message
         if not can_review(by, edition):
             raise NotAllowed("您不是该文件当前审核级次的审核人。")
-        findings = rescreen(edition)
+        findings = rescreen_locked(edition, screened)
         blocking, warnings = open_problems(findings)
         if blocking:
             raise ServiceError(f"文件有{blocking}处阻断性审查发现（涉密标志、身份证号或银行卡号等），须退回修改，不能审核通过。")

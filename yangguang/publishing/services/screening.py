@@ -31,12 +31,13 @@ def findings_for(edition: Edition) -> list[ScreeningFinding]:
     return out
 
 
-def rescreen(edition: Edition) -> list[ScreeningFinding]:
-    """Replace the stored findings, keeping earlier acceptances of the same finding."""
+def rescreen(edition: Edition, fresh: list[ScreeningFinding] | None = None) -> list[ScreeningFinding]:
+    """Replace the stored findings, keeping earlier acceptances of the same finding.
+    `fresh`: findings_for(edition) computed before the caller's transaction (see review.py)."""
     accepted = {
         f.fingerprint: f for f in edition.findings.filter(accepted_at__isnull=False)
     }
-    fresh = findings_for(edition)
+    fresh = findings_for(edition) if fresh is None else fresh
     for f in fresh:
         old = accepted.get(f.fingerprint)
         if old is not None and f.severity == ScreeningFinding.Severity.WARNING:
