@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_staff_api_scoped_and_masked(city, org_a, org_b):
     office = new_user("api_gkb", city, "supervisor")
     app = services.register(city, {
-        "applicant_type": "natural", "applicant_name": "张三", "id_number": "110101199003071234",
+        "applicant_type": "natural", "applicant_name": "张三", "id_number": "110101199003071233",
         "contact_phone": "13812345678", "description": "某信息", "channel": "online", "received_date": date(2025, 9, 26),
     })
     app = services.assign(services.accept(app, office), office, org_a)
@@ -21,8 +21,8 @@ def test_staff_api_scoped_and_masked(city, org_a, org_b):
     c.force_login(office)
     rows = c.get("/api/v1/staff/disclosure/applications").json()
     assert [r["number"] for r in rows] == [app.number]
-    assert rows[0]["due_date"] == "2025-10-30" and rows[0]["id_number_masked"] == "110***********1234"
-    assert "110101199003071234" not in json.dumps(rows)
+    assert rows[0]["due_date"] == "2025-10-30" and rows[0]["id_number_masked"] == "110***********1233"
+    assert "110101199003071233" not in json.dumps(rows)
     outsider = Client()
     outsider.force_login(new_user("api_b", org_b, "handler"))
     assert outsider.get("/api/v1/staff/disclosure/applications").json() == []

@@ -22,7 +22,7 @@ FIRST = D(2025, 9, 1)
 
 def apply(city, day=FIRST, name="李四"):
     return services.register(city, {
-        "applicant_type": "natural", "applicant_name": name, "id_number": "110101199003071234",
+        "applicant_type": "natural", "applicant_name": name, "id_number": "110101199003071233",
         "contact_phone": "13812345678", "description": "某项信息", "channel": "online", "received_date": day,
     })
 

@@ -27,7 +27,7 @@ def handler(org_a):
 
 def apply(city, **over):
     data = {
-        "applicant_type": "natural", "applicant_name": "张三", "id_number": "110101199003071234",
+        "applicant_type": "natural", "applicant_name": "张三", "id_number": "110101199003071233",
         "contact_phone": "13812345678", "description": "2025年本市义务教育阶段学校招生计划", "channel": "online",
         "received_date": D(2025, 9, 26), **over,
     }

@@ -9,7 +9,7 @@ from yangguang.core.models import AuditEvent
 from yangguang.disclosure import services
 
 pytestmark = pytest.mark.django_db
-ID = "110101199003071234"
+ID = "110101199003071233"
 
 
 def client_for(user) -> Client:
@@ -37,7 +37,7 @@ def test_list_and_detail_with_clock_explanation(office, app):
     assert app.number in page and "张小三" in page and ID not in page  # the office handles it: full name
     detail = c.get(reverse("applications:detail", args=[app.pk])).content.decode()
     assert "2025-10-30" in detail and "条例第33条第二款" in detail
-    assert ID not in detail and "110***********1234" in detail
+    assert ID not in detail and "110***********1233" in detail
 
 
 def test_reveal_id_is_logged_and_only_for_case_staff(city, office, app, org_b):

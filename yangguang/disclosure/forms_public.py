@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from django import forms
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
-from yangguang.core.screening import is_valid_id_card
-from yangguang.orgs.codes import is_valid_credit_code
+from yangguang.core import validators
+from yangguang.core.errors import InvalidInput
 from yangguang.orgs.models import Organization
 
 from . import law
@@ -38,13 +37,16 @@ APPLICANT_TYPE_CHOICES = [
     (law.ORGANIZATION_GROUP_LABEL, [(t, law.ApplicantType(t).label) for t in law.ORGANIZATION_TYPES]),
 ]
 
-_PHONE_CHARS = re.compile(r"^\+?[0-9()\- ]+$")
 _SEPARATORS = re.compile(r"[\s\-－—()（）]")
+_nfkc = validators.nfkc
 
 
-def _nfkc(value: str) -> str:
-    """Full-width digits and letters (typed with a Chinese input method) → ASCII."""
-    return unicodedata.normalize("NFKC", value or "").strip()
+def _field_check(check, *args, code: str, **kwargs):
+    """A rule of core/validators.py (the one the service applies), its message put on the field."""
+    try:
+        return check(*args, **kwargs)
+    except InvalidInput as exc:
+        raise forms.ValidationError(exc.message, code=code) from None
 
 
 def normalise_contact(value: str) -> str:
@@ -146,41 +148,25 @@ class ApplicationForm(_Styled, forms.Form):
         return _nfkc(self.cleaned_data["applicant_name"])
 
     def clean_id_number(self):
-        value = _SEPARATORS.sub("", _nfkc(self.cleaned_data["id_number"])).upper()
+        from .services import is_person
+
         kind = self.data.get(self.add_prefix("applicant_type"), "")
-        if kind == law.ApplicantType.NATURAL:
-            if not is_valid_id_card(value):
-                raise forms.ValidationError(
-                    _("居民身份证号不正确：应为18位，最后一位是校验码（可能是X），请核对后重新填写。"), code="id_card")
-        elif kind in law.ORGANIZATION_TYPES:
-            if not is_valid_credit_code(value):
-                raise forms.ValidationError(
-                    _("统一社会信用代码不正确：应为18位数字或大写字母，最后一位是校验码，请核对后重新填写。"),
-                    code="credit_code")
-        elif not (is_valid_id_card(value) or is_valid_credit_code(value)):
-            raise forms.ValidationError(_("身份证明号码不正确：请填写18位居民身份证号或统一社会信用代码。"),
-                                        code="id_number")
-        return value
+        return _field_check(validators.identity_number, self.cleaned_data["id_number"], person=is_person(kind),
+                            code="id_number")
 
     def clean_contact_phone(self):
-        value = _nfkc(self.cleaned_data["contact_phone"])
-        if not value:
-            return ""
-        digits = sum(c.isdigit() for c in value)
-        if not _PHONE_CHARS.match(value) or not 7 <= digits <= 20:
-            raise forms.ValidationError(_("联系电话格式不正确：请填写手机号码或带区号的固定电话，如 0871-12345678。"),
-                                        code="phone")
-        return value
+        return _field_check(validators.phone, self.cleaned_data["contact_phone"], code="phone")
 
     def clean_contact_email(self):
-        return _nfkc(self.cleaned_data["contact_email"])
+        return _field_check(validators.email, self.cleaned_data["contact_email"], code="email")
 
     def clean(self):
         data = super().clean()
-        if not data.get("contact_phone") and not data.get("contact_email") \
-                and "contact_phone" not in self.errors and "contact_email" not in self.errors:
-            self.add_error("contact_phone", forms.ValidationError(
-                _("联系电话和电子邮箱至少填写一项：查询办理进度时需要用它核对身份。"), code="contact"))
+        if "contact_phone" not in self.errors and "contact_email" not in self.errors:
+            try:
+                validators.contact(phone=data.get("contact_phone"), email=data.get("contact_email"), trackable=True)
+            except InvalidInput as exc:
+                self.add_error("contact_phone", forms.ValidationError(exc.message, code="contact"))
         route = data.get("delivery_route")
         if route == DeliveryRoute.MAIL and not data.get("address"):
             self.add_error("address", forms.ValidationError(_("选择邮寄的，请填写通信地址。"), code="address"))

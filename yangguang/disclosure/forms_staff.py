@@ -1,7 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yangguang.core import validators
+
 from . import law
+from .forms_public import _field_check
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -27,3 +30,20 @@ class RegisterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for f in self.fields.values():
             f.widget.attrs.setdefault("class", "input")
+
+    # The service (services.register) applies the same rules; here they only put the message on its field.
+    def clean_received_date(self):
+        return _field_check(validators.check_date, self.cleaned_data["received_date"], str(_("收到申请之日")),
+                            code="date")
+
+    def clean_id_number(self):
+        value = self.cleaned_data["id_number"]
+        if not value:
+            return ""
+        from .services import is_person
+
+        kind = self.data.get(self.add_prefix("applicant_type"), "")
+        return _field_check(validators.identity_number, value, person=is_person(kind), code="id_number")
+
+    def clean_contact_phone(self):
+        return _field_check(validators.phone, self.cleaned_data["contact_phone"], code="phone")

@@ -8,9 +8,10 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from yangguang.core import audit
+from yangguang.core import audit, validators
 from yangguang.core.errors import IllegalTransition, InvalidInput, NotAllowed
 from yangguang.core.sequences import next_serial
+from yangguang.core.text import clean_multiline, clean_text
 from yangguang.core.workdays import Calendar
 from yangguang.orgs.roles import Role
 
@@ -22,17 +23,58 @@ REQUIRED = {
     "applicant_type": "申请人类型", "applicant_name": "申请人姓名或名称", "description": "所需信息的名称或描述",
     "channel": "申请渠道", "received_date": "收到申请之日",
 }
+# Free text of an application: one line each, except the description (text.py hygiene).
+ONE_LINE = ("applicant_type", "applicant_name", "id_number", "contact_phone", "contact_email", "address",
+            "doc_reference", "delivery_form", "delivery_route", "channel")
+MULTILINE = ("description",)
+MAX_LENGTHS = {"applicant_name": ("申请人姓名或名称", 200), "address": ("通信地址", 300),
+               "doc_reference": ("文号", 200), "delivery_form": ("信息形式", 40), "delivery_route": ("获取途径", 40)}
 
 
 def _check_date(value, label: str, errors: list[str], *, not_before: date | None = None) -> None:
-    if value is None:
-        return
-    if not isinstance(value, date):
-        errors.append(f"{label}不是有效日期。")
-    elif value > timezone.localdate():
-        errors.append(f"{label}不能晚于今天。")
-    elif not_before and value < not_before:
-        errors.append(f"{label}不能早于{not_before:%Y-%m-%d}。")
+    """Not in the future, not before ``not_before`` nor the 条例 (core/validators.py)."""
+    validators.gather(errors, validators.check_date, value, label, not_before=not_before)
+
+
+def _text(value: str | None) -> str:
+    """A free-text argument (reason, items, party, note), cleaned of controls and bidi overrides."""
+    return clean_multiline(value)
+
+
+def is_person(applicant_type: str | None) -> bool | None:
+    """Which 身份证明 an applicant type takes: an ID number (True), a credit code (False), unknown (None)."""
+    if applicant_type == law.ApplicantType.NATURAL:
+        return True
+    return False if applicant_type in law.ORGANIZATION_TYPES else None
+
+
+def clean_application(data: dict, *, online: bool) -> tuple[dict, list[str]]:
+    """The application's text cleaned and its identifiers, contacts and receipt date checked — the
+    one place for the public form, staff registration, the API and the importer of applications.
+    Returns the cleaned data and every problem found."""
+    data = dict(data)
+    for key in ONE_LINE + MULTILINE:
+        if key in data and (isinstance(data[key], str) or data[key] is None):
+            data[key] = (clean_multiline if key in MULTILINE else clean_text)(data[key])
+    errors = [f"{label}不能为空。" for key, label in REQUIRED.items() if not data.get(key)]
+    kind = data.get("applicant_type")
+    if kind and kind not in law.ApplicantType.values:
+        errors.append("申请人类型不正确。")
+    if data.get("channel") and data["channel"] not in law.Channel.values:
+        errors.append("申请渠道不正确。")
+    for key, (label, limit) in MAX_LENGTHS.items():
+        if len(data.get(key) or "") > limit:
+            errors.append(f"{label}不能超过{limit}个字。")
+    _check_date(data.get("received_date"), "收到申请之日", errors)
+    if data.get("id_number"):
+        data["id_number"] = validators.gather(errors, validators.identity_number, data["id_number"],
+                                              person=is_person(kind)) or data["id_number"]
+    for key, check in (("contact_phone", validators.phone), ("contact_email", validators.email)):
+        if data.get(key):
+            data[key] = validators.gather(errors, check, data[key]) or data[key]
+    validators.gather(errors, validators.contact, phone=data.get("contact_phone"), email=data.get("contact_email"),
+                      address=data.get("address"), trackable=online)
+    return data, errors
 
 
 def _office(user, app: Application) -> bool:
@@ -65,14 +107,7 @@ def _next_number(org, year: int) -> str:
 
 def register(org, data: dict, by=None) -> Application:
     """An application received online (by=None: the public form) or registered by staff."""
-    errors = [f"{label}不能为空。" for key, label in REQUIRED.items() if not data.get(key)]
-    if data.get("applicant_type") and data["applicant_type"] not in law.ApplicantType.values:
-        errors.append("申请人类型不正确。")
-    if data.get("channel") and data["channel"] not in law.Channel.values:
-        errors.append("申请渠道不正确。")
-    _check_date(data.get("received_date"), "收到申请之日", errors)
-    if not (data.get("contact_phone") or data.get("contact_email") or data.get("address")):
-        errors.append("请至少填写一种联系方式（条例第29条）。")
+    data, errors = clean_application(data, online=by is None and data.get("channel") == law.Channel.ONLINE)
     if by is not None and not (by.org_id == org.id and (by.has_role(Role.SUPERVISOR) or by.has_role(Role.HANDLER))):
         raise NotAllowed("只有本机关政务公开办或承办人可以登记申请。")
     if errors:
@@ -95,9 +130,10 @@ def _event(app, kind, start, *, by, basis, **extra) -> ClockEvent:
 def request_correction(app: Application, by, *, on: date, until: date, items: str) -> Application:
     """补正告知: once, within 7 working days of receipt (条例第30条)."""
     _require(by, app)
+    items = _text(items)
     errors: list[str] = []
     _check_date(on, "告知日期", errors, not_before=app.received_date)
-    if not items.strip():
+    if not items:
         errors.append("须写明需要补正的事项。")
     if until <= on:
         errors.append("补正期限须晚于告知日期。")
@@ -168,8 +204,11 @@ def assign(app: Application, by, department, handler=None) -> Application:
 
 def start_consultation(app: Application, by, *, on: date, party: str) -> Application:
     _require(by, app)
-    if not party.strip():
+    party = clean_text(party)
+    if not party:
         raise InvalidInput("须写明征求意见的第三方。")
+    if len(party) > 200:
+        raise InvalidInput("第三方名称不能超过200个字。")
     with transaction.atomic():
         app = _lock(app)
         old, new = _move(app, Action.START_CONSULTATION)
@@ -200,10 +239,11 @@ def approve_extension(app: Application, approver, *, days: int, reason: str, on:
     """延期: approved by the head of the disclosure office, at most 20 working days in total (第33条)."""
     if not (approver.org_id == app.org_id and (approver.has_role(Role.SUPERVISOR) or approver.has_role(Role.PRINCIPAL))):
         raise NotAllowed("延期答复须经受理机关政务公开工作机构负责人同意（条例第33条）。")
+    reason = _text(reason)
     used = sum(app.clock_events.filter(kind=ClockEvent.Kind.EXTENSION).values_list("days", flat=True))
     if days < 1 or used + days > clock.EXTENSION_MAX_DAYS:
         raise InvalidInput(f"延长答复期限最长不得超过{clock.EXTENSION_MAX_DAYS}个工作日（条例第33条），已延长{used}个工作日。")
-    if not reason.strip():
+    if not reason:
         raise InvalidInput("延期须写明理由。")
     with transaction.atomic():
         app = _lock(app)
@@ -281,7 +321,7 @@ def fee_pause_setting() -> bool:
 def applicant_correction(app: Application, *, text: str, on: date) -> Application:
     """The applicant corrects online (from the tracking page): the corrected request is received
     that day and the 20 working days start again (条例第30条)."""
-    text = (text or "").strip()
+    text = _text(text)
     if len(text) < 5:
         raise InvalidInput("请写明补正后的申请内容（至少5个字）。")
     with transaction.atomic():

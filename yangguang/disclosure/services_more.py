@@ -10,9 +10,10 @@ from django.db.models import Sum
 
 from yangguang.core import audit
 from yangguang.core.errors import IllegalTransition, InvalidInput
+from yangguang.core.text import clean_text
 
 from .models import Application, ClockEvent, Remedy
-from .services import _check_date, _lock, _require
+from .services import _check_date, _lock, _require, _text
 from .workflow import OPEN_STATES
 
 
@@ -20,9 +21,10 @@ def set_article35_date(app: Application, by, *, on: date, new_due: date, reason:
     """第35条: for applications clearly beyond a reasonable range but with good reason, the agency fixes
     a reasonable later date and tells the applicant; it replaces the statutory deadline."""
     _require(by, app)
+    reason = _text(reason)
     if app.state not in OPEN_STATES:
         raise IllegalTransition("已办结的申请不能另行确定答复期限。")
-    if not reason.strip():
+    if not reason:
         raise InvalidInput("须写明另行确定答复期限的理由（条例第35条）。")
     if new_due <= on:
         raise InvalidInput("另行确定的答复期限须晚于告知之日。")
@@ -38,7 +40,10 @@ def set_article35_date(app: Application, by, *, on: date, new_due: date, reason:
 def record_remedy(app: Application, by, *, kind: str, filed_date: date, result: str = Remedy.Result.PENDING,
                   result_date: date | None = None, note: str = "") -> Remedy:
     _require(by, app)
+    note = _text(note)
     errors: list[str] = []
+    if len(note) > 300:
+        errors.append("备注不能超过300个字。")
     if kind not in Remedy.Kind.values:
         errors.append("复议诉讼类型不正确。")
     if result not in Remedy.Result.values:
@@ -80,6 +85,7 @@ def add_proof_file(app: Application, by, filename: str, data: bytes):
 
     if by is not None:
         _require(by, app)
+    filename = clean_text(filename) or "file"
     try:
         kind = extract.sniff(data, filename, max_bytes=settings.ATTACHMENT_MAX_BYTES)
     except extract.RefusedFile as exc:

@@ -4,20 +4,9 @@
 - 组织机构代码, GB 11714-1997: 8 characters + check character (orgs without a credit code).
 """
 
-CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015 表1 (no I O S V Z)
-CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)  # GB 32100-2015 §5.2
+from yangguang.core.validators import credit_check_char, is_valid_credit_code  # GB 32100-2015, one copy
+
 ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714-1997 §5
-
-
-def credit_check_char(first17: str) -> str:
-    total = sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(first17, CREDIT_WEIGHTS, strict=True))
-    return CREDIT_ALPHABET[(31 - total % 31) % 31]
-
-
-def is_valid_credit_code(code: str) -> bool:
-    if len(code) != 18 or any(c not in CREDIT_ALPHABET for c in code):
-        return False
-    return credit_check_char(code[:17]) == code[17]
 
 
 def _org_value(c: str) -> int:
