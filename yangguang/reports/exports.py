@@ -12,7 +12,7 @@ from io import BytesIO
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from yangguang.core.exports.letters import CJK_FONTS, run_font
+from yangguang.core.exports.letters import CJK_FONTS, add_text
 
 from . import layout
 from . import rows as R
@@ -100,7 +100,7 @@ def _docx_table(doc, grid: layout.Grid) -> None:
             target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
         para = target.paragraphs[0]
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER if cell.num or cell.head else WD_ALIGN_PARAGRAPH.LEFT
-        run_font(para.add_run(cell.text), 9 if grid.columns > 4 else 10.5, bold=cell.head and r < 3)
+        add_text(para, cell.text, 9 if grid.columns > 4 else 10.5, bold=cell.head and r < 3)
 
 
 def to_docx(content: ReportContent) -> bytes:
@@ -117,12 +117,12 @@ def to_docx(content: ReportContent) -> bytes:
         setattr(section, side, Mm(18))
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run_font(p.add_run(content.title), 18, bold=True)
+    add_text(p, content.title, 18, bold=True)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run_font(p.add_run(content.version_line), 10.5)
+    add_text(p, content.version_line, 10.5)
     for heading, body in content.sections():
-        run_font(doc.add_paragraph().add_run(heading), 14, bold=True)
+        add_text(doc.add_paragraph(), heading, 14, bold=True)
         if isinstance(body, layout.Grid):
             _docx_table(doc, body)
             continue
@@ -130,7 +130,7 @@ def to_docx(content: ReportContent) -> bytes:
             if text.strip():
                 para = doc.add_paragraph()
                 para.paragraph_format.first_line_indent = Pt(24)
-                run_font(para.add_run(text.strip()), 12)
+                add_text(para, text.strip(), 12)
     buf = BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -144,18 +144,20 @@ def to_xlsx(content: ReportContent) -> bytes:
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
+    from yangguang.core.exports.xlsx import put  # strings as text cells, never formulas
+
     thin = Side(style="thin", color="888888")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wb = Workbook()
     wb.remove(wb.active)
     for grid in layout.grids(content.tables):
         ws = wb.create_sheet(grid.sheet)
-        ws.cell(1, 1, f"{content.title}　{grid.title}").font = Font(bold=True, size=13)
+        put(ws, 1, 1, f"{content.title}　{grid.title}").font = Font(bold=True, size=13)
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=grid.columns)
         for r, c, cell in layout.place(grid):
             row, col = r + 2, c + 1
-            target = ws.cell(row, col, int(cell.text) if cell.num and cell.text.isdigit() else
-                             (float(cell.text) if cell.num else cell.text))
+            target = put(ws, row, col, int(cell.text) if cell.num and cell.text.isdigit() else
+                         (float(cell.text) if cell.num else cell.text))
             target.alignment = Alignment(horizontal="center" if cell.num or cell.head else "left",
                                          vertical="center", wrap_text=True)
             if cell.head and r < 3:

@@ -11,7 +11,7 @@ from docx import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from yangguang.core.exports.letters import CJK_FONTS, run_font
+from yangguang.core.exports.letters import CJK_FONTS, add_text
 
 from . import facts as F
 
@@ -60,26 +60,26 @@ def to_docx(items: list[Block]) -> bytes:
         if b.kind == "title":
             p = doc.add_paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run_font(p.add_run(b.text), 22, bold=True)
+            add_text(p, b.text, 22, bold=True)
         elif b.kind == "h":
-            run_font(doc.add_paragraph().add_run(b.text), 16, bold=True)
+            add_text(doc.add_paragraph(), b.text, 16, bold=True)
         elif b.kind == "p":
             p = doc.add_paragraph()
             p.paragraph_format.first_line_indent = Pt(32)
-            run_font(p.add_run(b.text), 16)
+            add_text(p, b.text, 16)
         elif b.kind == "sign":
             p = doc.add_paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            run_font(p.add_run(b.text), 16)
+            add_text(p, b.text, 16)
         elif b.kind == "table":
             table = doc.add_table(rows=1, cols=len(b.headers))
             table.style = "Table Grid"
             for cell, text in zip(table.rows[0].cells, b.headers, strict=True):
-                run_font(cell.paragraphs[0].add_run(str(text)), 12, bold=True)
+                add_text(cell.paragraphs[0], str(text), 12, bold=True)
             for row in b.rows:
                 cells = table.add_row().cells
                 for cell, value in zip(cells, row, strict=True):
-                    run_font(cell.paragraphs[0].add_run(str(value)), 12)
+                    add_text(cell.paragraphs[0], str(value), 12)
     buf = BytesIO()
     doc.save(buf)
     return buf.getvalue()

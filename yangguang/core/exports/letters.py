@@ -15,6 +15,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from yangguang.core.text import xml_safe
+
 CJK_FONTS = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Serif CJK SC", sans-serif'
 DOCX_FONT = "仿宋"  # GB/T 9704 body font; Word substitutes when it is missing
 
@@ -37,23 +39,31 @@ def run_font(run, size: float, bold: bool = False) -> None:
     run._element.rPr.rFonts.set(qn("w:eastAsia"), DOCX_FONT)
 
 
+def add_text(paragraph, text: str, size: float, bold: bool = False):
+    """A run of ``text`` in the paragraph, in the letter font; characters XML cannot carry are dropped
+    (python-docx refuses them, and one stored control character would break the whole document)."""
+    run = paragraph.add_run(xml_safe(text))
+    run_font(run, size, bold)
+    return run
+
+
 def to_docx(letter: LetterContent) -> bytes:
     doc = Document()
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run_font(p.add_run(letter.title), 22, bold=True)
+    add_text(p, letter.title, 22, bold=True)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run_font(p.add_run(letter.number), 14)
-    run_font(doc.add_paragraph().add_run(letter.addressee), 16)
+    add_text(p, letter.number, 14)
+    add_text(doc.add_paragraph(), letter.addressee, 16)
     for text in letter.paragraphs:
         para = doc.add_paragraph()
         para.paragraph_format.first_line_indent = Pt(32)
-        run_font(para.add_run(text), 16)
+        add_text(para, text, 16)
     for text in (letter.sender, letter.date_text):
         para = doc.add_paragraph()
         para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        run_font(para.add_run(text), 16)
+        add_text(para, text, 16)
     buf = BytesIO()
     doc.save(buf)
     return buf.getvalue()
