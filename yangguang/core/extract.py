@@ -2,21 +2,25 @@
 
 A file is accepted by its content (magic bytes, ZIP part names), and only when the
 extension agrees with that content; HTML, SVG, XML, scripts and executables are
-refused. The extracted text feeds screening and search. Pure Python.
+refused; a PDF with JavaScript or Launch actions is refused. The extracted text feeds
+screening and search. Parsing runs in a child process under the limits of ``extract_limits``
+(ZIP bombs are refused from the ZIP directory before any parser runs).
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from yangguang.core.errors import ServiceError
+from django.utils.translation import gettext as _
 
+from yangguang.core import extract_child
+from yangguang.core.extract_limits import RefusedFile, check_zip_contents, check_zip_directory, current_limits
 
-class RefusedFile(ServiceError):
-    """The upload is refused; ``message`` is a Chinese sentence fit to show the user."""
+__all__ = ["FileKind", "RefusedFile", "extract_text", "sniff"]
 
 
 @dataclass(frozen=True)
@@ -27,9 +31,6 @@ class FileKind:
 
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-# Declared uncompressed size of a ZIP-based file's parts: above this it is a zip bomb
-# rather than a document, and python-docx/openpyxl would read it into memory.
-ZIP_MAX_UNCOMPRESSED = 1024 * 1024 * 1024
 # Markup is recognised in the first bytes, as browsers sniff (WHATWG MIME Sniffing §7.1).
 SNIFF_BYTES = 1024
 
@@ -143,9 +144,8 @@ def _zip_code(data: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise RefusedFile("文件已损坏，无法读取：ZIP结构无效") from exc
-    if sum(i.file_size for i in infos) > ZIP_MAX_UNCOMPRESSED:
-        raise RefusedFile("压缩内容解压后过大，拒绝接收")
+        raise RefusedFile(_("文件已损坏，无法读取：ZIP结构无效")) from exc
+    check_zip_directory(infos)  # entry count, declared total and ratio: a bomb is refused here
     names = {i.filename for i in infos}
     if "[Content_Types].xml" in names:  # ECMA-376 Open Packaging Conventions
         for prefix, code in (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx")):
@@ -214,29 +214,112 @@ def _describe_unknown(data: bytes) -> str:
     import filetype
 
     guess = filetype.guess(data[:8192])
-    return f"无法识别的内容（{guess.mime}）" if guess else "无法识别的内容"
+    return _("无法识别的内容（%(mime)s）") % {"mime": guess.mime} if guess else _("无法识别的内容")
 
 
 def sniff(data: bytes, filename: str, max_bytes: int | None = None) -> FileKind:
     """The kind of an upload, judged by content and extension together; raises RefusedFile."""
     if not data:
-        raise RefusedFile("文件为空")
+        raise RefusedFile(_("文件为空"))
     limit = _default_max_bytes() if max_bytes is None else max_bytes
     if len(data) > limit:
-        raise RefusedFile(f"文件超过大小限制（最大{_megabytes(limit)}）")
+        raise RefusedFile(_("文件超过大小限制（最大%(limit)s）") % {"limit": _megabytes(limit)})
     ext = _extension(filename)
     if ext in _FORBIDDEN_EXTENSIONS:
-        raise RefusedFile(f"不允许上传{_FORBIDDEN_EXTENSIONS[ext]}")
+        raise RefusedFile(_("不允许上传%(what)s") % {"what": _FORBIDDEN_EXTENSIONS[ext]})
     if not ext:
-        raise RefusedFile(f"文件没有扩展名，无法确定类型（允许：{ALLOWED_HUMAN}）")
+        raise RefusedFile(_("文件没有扩展名，无法确定类型（允许：%(allowed)s）") % {"allowed": ALLOWED_HUMAN})
     if ext not in ALLOWED_EXTENSIONS:
-        raise RefusedFile(f"不支持的文件类型：{ext}（允许：{ALLOWED_HUMAN}）")
+        raise RefusedFile(
+            _("不支持的文件类型：%(ext)s（允许：%(allowed)s）") % {"ext": ext, "allowed": ALLOWED_HUMAN}
+        )
     code = _content_code(data)
     kind = _KINDS.get((code, ext))
     if kind is None:
         content = _CONTENT_LABELS.get(code) or _describe_unknown(data)
-        raise RefusedFile(f"文件内容与扩展名不符：扩展名为{ext}，内容为{content}")
+        raise RefusedFile(
+            _("文件内容与扩展名不符：扩展名为%(ext)s，内容为%(content)s") % {"ext": ext, "content": content}
+        )
+    if code == "pdf":
+        _refuse_active_pdf(_pdf_action_in_bytes(data))
     return kind
+
+
+# --- PDF active content --------------------------------------------------------------------
+# ISO 32000-1 §12.6.4.16 JavaScript actions and §12.6.4.5 Launch actions run code or start a
+# program when the file is opened (/OpenAction, /AA) or a link is clicked; a government
+# attachment never needs them. Names may hide behind #xx escapes (§7.3.5: /J#61vaScript), so
+# the byte scan matches each letter in either form; a compressed object stream hides them
+# from it, so the parsed file is checked again in the extraction child (_pdf_action_in_objects).
+_PDF_DELIMITER = rb"(?=[\s/<>\[\]()%{}]|$)"  # a name ends at whitespace or a delimiter (§7.2.2)
+_PDF_ACTIONS = {"JavaScript": "JavaScript", "JS": "JavaScript", "Launch": "Launch"}
+
+
+def _build_pdf_action_re() -> re.Pattern[bytes]:
+    alternatives = []
+    for name in _PDF_ACTIONS:
+        letters = [b"(?:%s|#%x|#%X)" % (re.escape(c.encode()), ord(c), ord(c)) for c in name]
+        alternatives.append(b"(?P<%s>/%s)" % (name.encode(), b"".join(letters)))
+    return re.compile(b"(?:" + b"|".join(alternatives) + b")" + _PDF_DELIMITER)
+
+
+_PDF_ACTION_RE = _build_pdf_action_re()
+
+
+def _pdf_action_in_bytes(data: bytes) -> str | None:
+    """"JavaScript" or "Launch" when the raw bytes name such an action (cheap: one regex scan)."""
+    match = _PDF_ACTION_RE.search(data)
+    return _PDF_ACTIONS[match.lastgroup] if match else None
+
+
+def _pdf_action_in_dict(obj) -> str | None:
+    """Search one object's direct dictionaries and arrays (indirect references are not followed)."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    stack, seen = [obj], 0
+    while stack:
+        item = stack.pop()
+        seen += 1
+        if isinstance(item, DictionaryObject):
+            action = item.get("/S")
+            if action in ("/JavaScript", "/Launch"):
+                return str(action)[1:]
+            if "/JS" in item:  # a JavaScript or Rendition action's script
+                return "JavaScript"
+            stack.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+    return None
+
+
+def _pdf_action_in_objects(reader) -> str | None:
+    """Every object of the file, including those in compressed object streams."""
+    from pypdf.generic import IndirectObject
+
+    ids = [(num, gen) for gen, table in reader.xref.items() for num in table]
+    ids += [(num, 0) for num in reader.xref_objStm]
+    for num, gen in ids:
+        try:
+            obj = reader.get_object(IndirectObject(num, gen, reader))
+        except Exception:  # noqa: BLE001 - a broken object holds no action pypdf would run either
+            continue
+        if obj is not None and (found := _pdf_action_in_dict(obj)):
+            return found
+    for value in reader.trailer.values():
+        if found := _pdf_action_in_dict(value):
+            return found
+    return None
+
+
+def _refuse_active_pdf(action: str | None) -> None:
+    if action == "JavaScript":
+        raise RefusedFile(
+            _("PDF文件含有JavaScript脚本（可在打开文件时自动运行），拒绝接收；请用“另存为PDF”或“打印为PDF”生成不含脚本的文件后重新上传")
+        )
+    if action == "Launch":
+        raise RefusedFile(
+            _("PDF文件含有启动外部程序的动作（Launch），拒绝接收；请用“另存为PDF”或“打印为PDF”生成不含此类动作的文件后重新上传")
+        )
 
 
 # --- extraction -----------------------------------------------------------------------
@@ -265,6 +348,7 @@ def _docx_blocks(container) -> list[str]:
 def _docx_text(data: bytes) -> str:
     import docx
 
+    check_zip_contents(data)
     document = docx.Document(io.BytesIO(data))
     parts = _docx_blocks(document)
     # 密级 marks often sit in the page header, so headers and footers are screened too.
@@ -295,6 +379,7 @@ def _cell_text(value: object) -> str:
 def _xlsx_text(data: bytes) -> str:
     import openpyxl
 
+    check_zip_contents(data)
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         rows: list[str] = []
@@ -316,7 +401,8 @@ def _pdf_text(data: bytes) -> str:
 
     reader = pypdf.PdfReader(io.BytesIO(data))
     if reader.is_encrypted and not reader.decrypt(""):
-        raise RefusedFile("PDF文件已加密，无法提取文字进行保密审查")
+        raise RefusedFile(_("PDF文件已加密，无法提取文字进行保密审查"))
+    _refuse_active_pdf(_pdf_action_in_objects(reader))
     return "\n".join(page.extract_text() or "" for page in reader.pages)
 
 
@@ -331,19 +417,17 @@ def extract_text(data: bytes, kind: FileKind) -> str:
     """Text of a sniffed file; "" for images, archives, OFD, DOC/XLS/WPS.
 
     A DOCX/XLSX/PDF that cannot be read raises RefusedFile: screening is mandatory, so
-    an unreadable file must not pass as one without findings.
+    an unreadable file must not pass as one without findings. The parser runs in a child
+    process under the time and memory limits of ``extract_limits``; exceeding one refuses
+    the file with a message saying which.
     """
     if kind.content_type == "text/plain":
         text = _decode_text(data)
         if text is None:
-            raise RefusedFile("文件已损坏，无法读取：文本编码无法识别（应为UTF-8或GB18030）")
+            raise RefusedFile(_("文件已损坏，无法读取：文本编码无法识别（应为UTF-8或GB18030）"))
         return text
     extractor = _EXTRACTORS.get(kind.content_type)
     if extractor is None:
         return ""
-    try:
-        return extractor(data)
-    except RefusedFile:
-        raise
-    except Exception as exc:  # the parsers raise a zoo of errors on malformed input
-        raise RefusedFile(f"文件已损坏，无法读取：{kind.label}文件（{type(exc).__name__}）") from exc
+    extract_child.preload()
+    return extract_child.run_limited(extractor, data, current_limits(), kind.label)
