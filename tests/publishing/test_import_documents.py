@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from helpers import new_org, valid_id
 
-from yangguang.core.models import AuditEvent
+from yangguang.core import audit
+from yangguang.core.models import AuditEvent, ImportRun
 from yangguang.publishing.importer import FIELDS, ImportFailed, import_documents
 from yangguang.publishing.models import Document, Edition, IndexCounter
 from yangguang.publishing.workflow import State
@@ -91,9 +92,18 @@ def test_csv_import_numbers_in_date_order_and_continues_counters(tmp_path, staff
     assert Edition.objects.count() == Document.objects.count() == 8
 
     events = list(AuditEvent.objects.order_by("id")[events_before:])
-    assert [e.action for e in events] == ["document.import"]  # one event for the whole file
-    assert events[0].data["count"] == 7 and events[0].data["orgs"] == {org_a.code: 6, org_b.code: 1}
-    assert events[0].data["file"] == "archive.csv"
+    # One publication event per document (the 发布登记簿 reads them), then one for the file.
+    assert [e.action for e in events] == ["edition.publish"] * 7 + ["document.import"]
+    published = {e.data["title"]: e for e in events[:7]}
+    assert published["A"].object_id == str(edition.pk) and published["A"].org_id == org_a.pk
+    assert published["A"].data["index_number"] == numbers["A"] and published["A"].data["imported"] is True
+    summary = events[-1]
+    assert summary.data["count"] == 7 and summary.data["orgs"] == {org_a.code: 6, org_b.code: 1}
+    assert summary.data["file"] == "archive.csv" and summary.data["run"] == result.run
+    assert audit.verify()[1] is None  # the bulk-written events continue the hash chain
+    run = ImportRun.objects.get(pk=result.run)
+    assert (run.state, run.rows_total, run.rows_done, run.kind) == ("done", 7, 7, "documents")
+    assert sorted(run.ids()) == sorted(d.pk for t, d in docs.items() if t != "导入前发布")
 
     # A normal publication after the import takes the next serial, never one the import used.
     after = Document.objects.get(pk=staff_a.publish(staff_a.draft(title="导入后发布")).document_id)

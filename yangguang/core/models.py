@@ -46,5 +46,6 @@ class AuditHead(models.Model):
     def __str__(self) -> str:
         return self.last_hash
 from .models_calendar import CalendarDay, CalendarYear  # noqa: E402,F401
+from .models_imports import ImportRun  # noqa: E402,F401
 from .models_notify import Notification  # noqa: E402,F401
 from .search.models import SearchEntry, SearchGeneration  # noqa: E402,F401

@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from yangguang.core import audit
 from yangguang.core.errors import InvalidInput
+from yangguang.core.imports import check_header
 from yangguang.orgs.models import Organization
 
 from . import law
@@ -95,9 +96,7 @@ def iter_records(path: Path) -> Iterator[tuple[int, dict]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         try:
             reader = csv.DictReader(fh)
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise InvalidInput(f"CSV表头缺少列：{', '.join(missing)}（应为 {','.join(COLUMNS)}）")
+            check_header(reader.fieldnames, COLUMNS)  # missing, duplicated, unknown columns
             start = reader.line_num + 1
             for rec in reader:
                 yield start, rec

@@ -7,9 +7,11 @@ import io
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from yangguang.core import audit
 from yangguang.core.errors import InvalidInput
+from yangguang.core.imports import check_header, csv_row_problems
 
 from .models import Organization, OrgKind
 from .services import create_organization, org_problems
@@ -38,14 +40,15 @@ def _kind(value: str) -> str:
 
 def read_rows(text: str) -> list[OrgRow]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InvalidInput(f"CSV表头缺少列：{', '.join(missing)}（应为 {','.join(COLUMNS)}）")
-    rows = []
+    check_header(reader.fieldnames, COLUMNS)  # missing, duplicated, unknown columns
+    rows, extra = [], []
     for i, rec in enumerate(reader, start=2):
+        extra += [f"第{i}行：{p}" for p in csv_row_problems(rec)]
         v = {k: (rec.get(k) or "").strip() for k in COLUMNS}
         rows.append(OrgRow(i, v["code"].upper(), v["name"], v["short_name"], v["parent_code"].upper(),
                            _kind(v["kind"]), v["slug"]))
+    if extra:
+        raise InvalidInput(_("导入失败，共%(n)d处错误，未导入任何机构：") % {"n": len(extra)}, details=extra)
     return rows
 
 

@@ -6,16 +6,18 @@ are never held in memory as objects:
 
 1. validate every row (and screen its title and body: nothing is published past the
    secrecy/privacy screening, not even a migration), collecting every error with its
-   line number; remember only (org, year, date, position) per row for the 索引号;
-2. if the whole file is good, insert it in ONE transaction: Documents, then their
-   Editions, then `live_edition`, in batches, with 索引号 in published-date order per
-   org and year, continuing each org's IndexCounter.
+   line number; a duplicated or unknown column (CSV) or key (JSON) is an error too;
+   remember only (org, year, date, position) per row for the 索引号;
+2. if the whole file is good, reserve its 索引号 (published-date order per org and year,
+   continuing each org's IndexCounter) and insert it in batches: Documents, their Editions,
+   `live_edition`, the search index and one `edition.publish` audit event per document.
+   On SQLite each batch commits by itself (see import_runs.py: the write lock), recorded in
+   an ImportRun that can be resumed or rolled back; on PostgreSQL it is one transaction.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import multiprocessing
 import os
 import re
@@ -24,7 +26,7 @@ import time
 from array import array
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from datetime import time as dtime
@@ -34,16 +36,18 @@ from pathlib import Path
 from typing import NamedTuple
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from yangguang.core import audit, search
 from yangguang.core.errors import InvalidInput
+from yangguang.core.imports import check_header, csv_row_problems, fail_run, parse_json_object, start_run
+from yangguang.core.models import ImportRun
 from yangguang.core.screening import BLOCKING, mask_text, screen_text
+from yangguang.core.text import clean_multiline, clean_text
 from yangguang.orgs.models import Organization
 
-from . import listing
-from .models import Column, Document, Edition, IndexCounter
+from . import import_runs
+from .models import Column, Document, Edition
 from .services.common import check_fields, content_hash, html_to_text, sanitize_body
 from .services.publication import format_index_number
 from .taxonomy import Genre, Topic, Validity, lookup
@@ -52,6 +56,9 @@ from .workflow import State
 FIELDS = ["org_code", "column", "title", "doc_number", "written_date", "published_date", "topic", "genre",
           "validity", "body"]
 OPTIONAL = ["validity_date", "abolished_by", "keywords"]
+ALL_FIELDS = [*FIELDS, *OPTIONAL]
+ONE_LINE = ("org_code", "column", "title", "doc_number", "written_date", "published_date", "topic", "genre",
+            "validity", "validity_date", "abolished_by", "keywords")
 BATCH_SIZE = 2000
 SQLITE_CACHE_KIB = -512 * 1024  # negative: KiB, per SQLite's PRAGMA cache_size
 CHUNK_SIZE = 250  # rows per task of a validation worker
@@ -82,6 +89,7 @@ class ImportResult:
     warnings: int
     seconds: float
     validate_seconds: float = 0.0
+    run: int | None = None
 
 
 @dataclass
@@ -115,8 +123,8 @@ class _Row(NamedTuple):
 # --- reading ---------------------------------------------------------------------------
 
 
-def iter_records(path: Path) -> Iterator[tuple[int, dict | str]]:
-    """(line number, record) per data row; a string instead of a record when it cannot be read."""
+def iter_records(path: Path) -> Iterator[tuple[int, dict | list[str]]]:
+    """(line number, record) per data row; the list of its problems instead when it cannot be read."""
     suffix = path.suffix.lower()
     with path.open(encoding="utf-8-sig", newline="") as fh:
         try:
@@ -130,27 +138,21 @@ def iter_records(path: Path) -> Iterator[tuple[int, dict | str]]:
             raise InvalidInput("文件不是UTF-8编码，请另存为UTF-8后再导入。") from None
 
 
-def _iter_jsonl(fh) -> Iterator[tuple[int, dict | str]]:
+def _iter_jsonl(fh) -> Iterator[tuple[int, dict | list[str]]]:
+    """A duplicated or unknown key is an error of its row (json alone keeps the last, drops none)."""
     for line_no, line in enumerate(fh, start=1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except ValueError:
-            yield line_no, "不是有效的JSON"
-            continue
-        yield line_no, rec if isinstance(rec, dict) else "应为一个JSON对象"
+        if line.strip():
+            yield line_no, parse_json_object(line, ALL_FIELDS)
 
 
-def _iter_csv(fh) -> Iterator[tuple[int, dict | str]]:
+def _iter_csv(fh) -> Iterator[tuple[int, dict | list[str]]]:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # archive bodies can exceed csv's 128 KB default
     reader = csv.DictReader(fh)
-    missing = [c for c in FIELDS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InvalidInput(f"CSV表头缺少列：{', '.join(missing)}（应为 {','.join(FIELDS)}）")
+    check_header(reader.fieldnames, FIELDS, OPTIONAL)  # missing, duplicated, unknown columns
     start = reader.line_num + 1
     for rec in reader:
-        yield start, rec  # the line the record starts on (a quoted body may span several)
+        # the line the record starts on (a quoted body may span several)
+        yield start, csv_row_problems(rec) or rec
         start = reader.line_num + 1
 
 
@@ -180,7 +182,9 @@ def _date(rec: dict, name: str, label: str, errors: list[str]) -> date | None:
 def check_row(rec: dict, cat: _Catalog, errors: list[str], *, full: bool = True) -> _Row | None:
     """Parse and check one record; appends Chinese messages to `errors`. Pure: no queries.
     `full=False` (the insert pass, over rows already validated) skips the repeated rule check."""
-    rec = {k: "" if rec.get(k) is None else str(rec[k]).strip() for k in (*FIELDS, *OPTIONAL)}
+    # The same text hygiene as the workbench: controls, bidi overrides, noncharacters out; NFC.
+    rec = {k: "" if rec.get(k) is None else (clean_text(str(rec[k])) if k in ONE_LINE else clean_multiline(str(rec[k])))
+           for k in ALL_FIELDS}
     n_before = len(errors)
     org = cat.orgs.get(rec["org_code"].upper())
     if not rec["org_code"]:
@@ -266,8 +270,8 @@ class _Progress:
 
 def _validate_one(line: int, rec: dict | str, cat: _Catalog) -> tuple[int, list[str], tuple | None, int]:
     """(line, errors, (org id, year, date ordinal) when good, warnings) of one record."""
-    if isinstance(rec, str):
-        return line, [rec], None, 0
+    if not isinstance(rec, dict):
+        return line, list(rec), None, 0
     row_errors: list[str] = []
     row = check_row(rec, cat, row_errors)
     warnings = screen_row(row, row_errors) if row is not None else 0
@@ -322,52 +326,51 @@ def validate_file(path: Path, cat: _Catalog, progress=None, workers: int = 1):
     return errors, total_errors, warnings, groups, seq
 
 
-def _lock_counters(groups) -> dict[tuple[int, int], IndexCounter]:
-    """Lock (creating if needed) the IndexCounter of every (org, year) in the file."""
-    org_ids = {org_id for org_id, _ in groups}
-    IndexCounter.objects.bulk_create(
-        [IndexCounter(org_id=o, year=y, last_serial=0) for o, y in groups], ignore_conflicts=True
-    )
-    counters = IndexCounter.objects.select_for_update().filter(org_id__in=org_ids)
-    return {(c.org_id, c.year): c for c in counters if (c.org_id, c.year) in groups}
-
-
-def _assign_serials(groups, counters, n_rows: int) -> array:
-    """索引号 serials by file position: published-date order per org and year, ties in file order."""
+def _assign_serials(groups, bases: dict[tuple[int, int], int], n_rows: int) -> array:
+    """索引号 serials by file position: published-date order per org and year, ties in file order,
+    after the reserved base of each (org, year)."""
     serials = array("L", bytes(array("L").itemsize * n_rows))
     for key, keys in groups.items():
-        counter = counters[key]
+        base = bases[key]
         for offset, k in enumerate(sorted(keys), start=1):
-            serials[k & 0xFFFFFFFF] = counter.last_serial + offset
-        counter.last_serial += len(keys)
+            serials[k & 0xFFFFFFFF] = base + offset
     return serials
 
 
-def _insert_batch(docs: list[Document], editions: list[Edition]) -> None:
-    Document.objects.bulk_create(docs)
-    Edition.objects.bulk_create(editions)  # document_id is taken from the now-saved documents
-    first_edition = Edition.objects.filter(document_id=OuterRef("pk"), number=1).values("pk")[:1]
-    Document.objects.filter(pk__in=[d.pk for d in docs]).update(live_edition_id=Subquery(first_edition))
-    search.index_imported(docs, editions)  # same transaction as the documents
-    listing.bump(d.column_id for d in docs)
+def _changed(line: int, run: ImportRun, batched: bool) -> InvalidInput:
+    if batched and run.rows_done:
+        return InvalidInput(_("文件在导入过程中被修改（第%(line)d行与校验时不同），导入已中断：已导入%(done)d条"
+                              "（导入记录%(run)d），可用 --rollback %(run)d 撤销。")
+                            % {"line": line, "done": run.rows_done, "run": run.pk})
+    return InvalidInput(_("文件在导入过程中被修改（第%(line)d行与校验时不同），已全部撤销，请重新导入。") % {"line": line})
 
 
-def _changed(line: int) -> InvalidInput:
-    return InvalidInput(f"文件在导入过程中被修改（第{line}行与校验时不同），已全部撤销，请重新导入。")
-
-
-def insert_file(path: Path, cat: _Catalog, serials: array, n_rows: int, progress=None) -> Counter:
-    """Pass 2, inside the caller's transaction. Returns documents per org code."""
-    per_org: Counter = Counter()
+def insert_file(path: Path, cat: _Catalog, serials: array, run: ImportRun, batch_rows: int | None, by=None,
+                progress=None) -> None:
+    """Pass 2: rows from `run.rows_done` on, each batch of `batch_rows` in its own transaction;
+    None: batches of BATCH_SIZE inside the caller's one transaction. The run records what is committed."""
+    batched = batch_rows is not None
+    batch_rows = batch_rows or BATCH_SIZE
+    n_rows = run.rows_total
     tz = timezone.get_current_timezone()
     docs: list[Document] = []
     editions: list[Edition] = []
+    per_org: Counter = Counter()
     tick = _Progress(progress)
-    done = 0
+    start = run.rows_done
+
+    def flush() -> None:
+        with transaction.atomic():
+            import_runs.write_batch(run, docs, editions, per_org, by)
+        docs.clear(), editions.clear(), per_org.clear()
+        tick.tick(lambda s, n=run.rows_done: f"已导入 {n}/{n_rows} 条，每秒 {(n - start) / s:.0f} 条")
+
     for seq, (_line, rec) in enumerate(iter_records(path)):
-        row = None if isinstance(rec, str) or seq >= n_rows else check_row(rec, cat, [], full=False)
+        if seq < start:
+            continue
+        row = None if not isinstance(rec, dict) or seq >= n_rows else check_row(rec, cat, [], full=False)
         if row is None:
-            raise _changed(_line)
+            raise _changed(_line, run, batched)
         year = row.published.year
         at = timezone.make_aware(datetime.combine(row.published, PUBLISHED_AT), tz)
         doc = Document(org_id=row.org_id, column_id=row.column_id, index_year=year, index_serial=serials[seq],
@@ -378,23 +381,19 @@ def insert_file(path: Path, cat: _Catalog, serials: array, n_rows: int, progress
         docs.append(doc)
         editions.append(edition)
         per_org[row.org_code] += 1
-        if len(docs) >= BATCH_SIZE:
-            _insert_batch(docs, editions)
-            done += len(docs)
-            docs, editions = [], []
-            tick.tick(lambda s, n=done: f"已导入 {n}/{n_rows} 条，每秒 {n / s:.0f} 条")
+        if len(docs) >= batch_rows:
+            flush()
     if docs:
-        _insert_batch(docs, editions)
-        done += len(docs)
-    if done != n_rows:
-        raise _changed(n_rows)
-    tick.tick(lambda s, n=done: f"已导入 {n}/{n_rows} 条，每秒 {n / s:.0f} 条", force=True)
-    return per_org
+        flush()
+    if run.rows_done != n_rows:
+        raise _changed(n_rows, run, batched)
+    tick.tick(lambda s, n=run.rows_done: f"已导入 {n}/{n_rows} 条，每秒 {(n - start) / s:.0f} 条", force=True)
 
 
 @contextmanager
-def _bulk_transaction():
-    """One transaction for a very large write, with backend settings for it, restored afterwards.
+def _bulk_writes(single_transaction: bool):
+    """Backend settings for a very large write, restored afterwards; one transaction around it
+    all when `single_transaction` (else each batch commits by itself).
     SQLite: a 512 MB page cache instead of 2 MB, since a million documents' random-order indexes
     (public_id, 索引号, dates) otherwise thrash it (measured: ~18% faster at 300,000 rows).
     PostgreSQL: lz4 instead of pglz for long text, measured ~4x cheaper for the same size;
@@ -406,8 +405,8 @@ def _bulk_transaction():
             old_cache = int(cursor.fetchone()[0])
             cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
     try:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
+        with transaction.atomic() if single_transaction else nullcontext():
+            if connection.vendor == "postgresql" and single_transaction:
                 try:
                     with transaction.atomic(), connection.cursor() as cursor:
                         cursor.execute("SET LOCAL default_toast_compression = 'lz4'")
@@ -428,31 +427,46 @@ def default_workers(path: Path) -> int:
 
 
 def import_documents(
-    path: Path | str, by=None, progress: Callable[[str], None] | None = None, workers: int | None = None,
+    path: Path | str | None = None, by=None, progress: Callable[[str], None] | None = None, workers: int | None = None,
+    *, batch_rows: int | None = -1, resume: int | None = None,
 ) -> ImportResult:
-    """Validate the whole file, then insert all of it or nothing. Raises ImportFailed/InvalidInput."""
-    path = Path(path)
+    """Validate the whole file, then write it: all of it, or (batched) a recorded run that can be
+    resumed or rolled back. `batch_rows`: rows per committed batch; None = one transaction; the
+    default is per database (import_runs.default_batch_rows). `resume`: the id of an interrupted
+    run to continue (the file must be the same bytes). Raises ImportFailed/InvalidInput."""
+    if batch_rows == -1:
+        batch_rows = import_runs.default_batch_rows()
+    if resume is not None:
+        run, path = import_runs.run_to_resume(resume, Path(path) if path else None)
+    else:
+        path = Path(path)
+        run = start_run(ImportRun.Kind.DOCUMENTS, path, by)
     workers = default_workers(path) if workers is None else workers
     t0 = time.monotonic()
-    cat = _Catalog.load()
-    errors, total, warnings, groups, n_rows = validate_file(path, cat, progress, workers)
-    if total:
-        raise ImportFailed(f"导入失败，共{total}处错误，未导入任何文件：", details=errors, total=total)
-    if not n_rows:
-        raise InvalidInput("文件中没有文件数据。")
-    validated = time.monotonic() - t0
-    with _bulk_transaction():
-        # The counters stay locked until commit, so a publication running meanwhile waits
-        # instead of taking a serial this import is about to use.
-        counters = _lock_counters(groups)
-        serials = _assign_serials(groups, counters, n_rows)
-        del groups
-        per_org = insert_file(path, cat, serials, n_rows, progress)
-        IndexCounter.objects.bulk_update(list(counters.values()), ["last_serial"], batch_size=500)
-        # One event for the whole file, not one per document: a migration is one act by one
-        # operator, and a million per-row events would bury the log (and double the import)
-        # without telling anything the documents themselves do not.
-        audit.record("document.import", ("publishing.document", "import"), actor=by, data={
-            "file": path.name, "count": n_rows, "orgs": dict(sorted(per_org.items())), "warnings": warnings,
-        })
-    return ImportResult(n_rows, dict(per_org), warnings, time.monotonic() - t0, validated)
+    try:
+        cat = _Catalog.load()
+        errors, total, warnings, groups, n_rows = validate_file(path, cat, progress, workers)
+        if total:
+            raise ImportFailed(f"导入失败，共{total}处错误，未导入任何文件：", details=errors, total=total)
+        if not n_rows:
+            raise InvalidInput("文件中没有文件数据。")
+        validated = time.monotonic() - t0
+        with _bulk_writes(single_transaction=batch_rows is None):
+            with transaction.atomic():
+                if run.serial_bases:  # a resumed run numbers its rows as the first attempt did
+                    bases = import_runs.reserved_bases(run)
+                else:  # reserved now: a publication meanwhile takes the serial after this file's
+                    bases = import_runs.reserve_serials(run, groups)
+                run.state, run.rows_total, run.error = ImportRun.State.IMPORTING, n_rows, ""
+                run.counts = {**run.counts, "warnings": warnings}
+                run.save()
+            serials = _assign_serials(groups, bases, n_rows)
+            del groups
+            insert_file(path, cat, serials, run, batch_rows, by, progress)
+            with transaction.atomic():
+                import_runs.finish(run, by)
+    except BaseException as exc:  # an interrupt too: the run says it stopped (rows_done: what committed)
+        fail_run(run, getattr(exc, "message", None) or str(exc) or type(exc).__name__)
+        raise
+    orgs = run.counts.get("orgs", {})
+    return ImportResult(run.rows_done, dict(orgs), warnings, time.monotonic() - t0, validated, run=run.pk)
