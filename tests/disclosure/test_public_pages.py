@@ -306,13 +306,18 @@ def test_track_limited_to_ten_per_ten_minutes_per_ip(client, city):
     assert track(client, app.tracking_code, PHONE, ip="10.0.0.9").status_code == 302
 
 
-def test_track_limited_to_twenty_per_hour_per_code(client, city):
+@override_settings(YANGGUANG_RATE_LIMITS={"track_ip": (100, 600)})
+def test_track_limited_to_twenty_per_hour_per_code_and_client(client, city):
     app = _filed(client, city)
-    for i in range(20):
-        assert track(Client(), app.tracking_code, "13900000000", ip=f"10.0.{i}.1").status_code == 400
-    assert track(Client(), app.tracking_code, PHONE, ip="10.1.0.1").status_code == 429
-    # the limit is per code: normalised, so spaces or lower case do not get around it
-    assert track(Client(), app.tracking_code.lower(), PHONE, ip="10.1.0.2").status_code == 429
+    stranger = Client()
+    for _ in range(20):
+        assert track(stranger, app.tracking_code, "13900000000", ip="10.0.0.66").status_code == 400
+    # the stranger is stopped for this code, even with the right answer ...
+    assert track(stranger, app.tracking_code, PHONE, ip="10.0.0.66").status_code == 429
+    # ... and normalised, so spaces or lower case do not get around it
+    assert track(stranger, app.tracking_code.lower(), PHONE, ip="10.0.0.66").status_code == 429
+    # but he cannot lock the applicant out: the limit is per (code, client)
+    assert track(Client(), app.tracking_code, PHONE, ip="10.1.0.1").status_code == 302
 
 
 # --- tracking codes -----------------------------------------------------------------------------------

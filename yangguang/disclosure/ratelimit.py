@@ -45,7 +45,10 @@ class Rule:
 DEFAULT_RULES = {
     "apply_ip": Rule("apply_ip", 5, 3600),  # applications submitted, per IP per hour
     "track_ip": Rule("track_ip", 10, 600),  # tracking attempts, per IP per 10 minutes
-    "track_code": Rule("track_code", 20, 3600),  # tracking attempts, per tracking code per hour
+    # Tracking attempts per (tracking code, client IP) per hour: keyed on the pair, so a stranger who
+    # knows a code exhausts only his own attempts, never the applicant's (issue #15 item 10).
+    # Guessing a contact for a code from many addresses is bounded by track_ip per address.
+    "track_code": Rule("track_code", 20, 3600),
     "api_ip": Rule("api_ip", 300, 300),  # open public API (/api/v1/public/) requests, per IP per 5 minutes
 }
 

@@ -139,13 +139,14 @@ def receipt(request):
 @require_http_methods(["GET", "POST"])
 def track(request):
     if request.method == "POST":
-        ip_verdict = ratelimit.hit("track_ip", ratelimit.client_ip(request))
+        ip = ratelimit.client_ip(request)
+        ip_verdict = ratelimit.hit("track_ip", ip)
         if not ip_verdict.allowed:
             return _limited(request, ip_verdict)
         form = TrackForm(request.POST)
         if form.is_valid():
             code = form.cleaned_data["code"]
-            code_verdict = ratelimit.hit("track_code", code)
+            code_verdict = ratelimit.hit("track_code", f"{code}|{ip}")  # per (code, client)
             if not code_verdict.allowed:
                 return _limited(request, code_verdict)
             app = Application.objects.filter(tracking_code=code).first()

@@ -9,6 +9,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from yangguang.core.text import xml_safe
 from yangguang.orgs.models import Organization
 from yangguang.publishing.models import Column, Document
 
@@ -17,8 +18,37 @@ from .pages import PUBLIC_MAX_AGE, doc_path
 FEED_ITEMS = 20
 
 
+def _safe(value):
+    """Strings (also inside lists and tuples, e.g. categories) without the characters XML 1.0 cannot
+    carry: Django's feed writer raises on them (issue #15 item 3: one title with \\x0b, what Word
+    inserts for Shift+Enter, made every feed that listed it answer 500)."""
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_safe(v) for v in value)
+    return value
+
+
+class _XmlSafe:
+    """Every text of the feed and of its items passes through xml_safe, whatever field it is in."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*(_safe(a) for a in args), **{k: _safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*(_safe(a) for a in args), **{k: _safe(v) for k, v in kwargs.items()})
+
+
+class SafeRssFeed(_XmlSafe, Rss201rev2Feed):
+    pass
+
+
+class SafeAtomFeed(_XmlSafe, Atom1Feed):
+    pass
+
+
 class _Base(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = SafeRssFeed
     language = "zh-cn"
 
     def __call__(self, request, *args, **kwargs):
@@ -106,7 +136,7 @@ class ColumnFeed(_Base):
 
 
 class _Atom:
-    feed_type = Atom1Feed
+    feed_type = SafeAtomFeed
 
     def subtitle(self, obj):
         return self.description(obj)

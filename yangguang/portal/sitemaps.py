@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 
+from yangguang.core.text import xml_safe
 from yangguang.orgs.models import Organization
 from yangguang.publishing.models import Column, Document
 
@@ -24,7 +25,8 @@ def _buckets(model) -> int:
 
 
 def _xml(body: list[str]) -> HttpResponse:
-    resp = HttpResponse('<?xml version="1.0" encoding="UTF-8"?>\n' + "\n".join(body) + "\n",
+    # xml_safe: a character XML 1.0 cannot carry, wherever it came from, must not break the file.
+    resp = HttpResponse(xml_safe('<?xml version="1.0" encoding="UTF-8"?>\n' + "\n".join(body) + "\n"),
                         content_type="application/xml; charset=utf-8")
     resp["Cache-Control"] = "public, max-age=3600"
     return resp

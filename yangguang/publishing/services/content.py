@@ -10,6 +10,7 @@ from django.db import transaction
 
 from yangguang.core import audit, extract
 from yangguang.core.errors import IllegalTransition, InvalidInput, NotAllowed
+from yangguang.core.text import clean_fields
 
 from .. import listing
 from ..models import Attachment, Column, Document, Edition
@@ -25,6 +26,14 @@ from .common import (
     sanitize_body,
 )
 from .screening import rescreen
+
+# Fields that keep their lines; every other text field is one line (core/text.py).
+MULTILINE_FIELDS = ("body", "change_note")
+
+
+def _clean(fields: dict) -> dict:
+    """The same text hygiene as every service: controls, bidi overrides, noncharacters out; NFC."""
+    return clean_fields(fields, multiline=MULTILINE_FIELDS)
 
 
 def _apply(edition: Edition, fields: dict) -> None:
@@ -43,6 +52,7 @@ def create_draft(by, column: Column, fields: dict) -> Edition:
     org = by.org
     require_clerk(by, org)
     check_column(column, org)
+    fields = _clean(fields)
     check_fields(fields, org, edition_number=1)
     with transaction.atomic():
         doc = Document.objects.create(org=org, column=column, created_by=by)
@@ -61,6 +71,7 @@ def update_draft(edition: Edition, by, fields: dict, column: Column | None = Non
     require_clerk(by, doc.org)
     if edition.state not in EDITABLE_STATES:
         raise IllegalTransition(f"处于“{State(edition.state).label}”状态的文件不能修改。")
+    fields = _clean(fields)
     check_fields({**_current(edition), **fields}, doc.org, edition_number=edition.number)
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
