@@ -133,6 +133,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    "yangguang.core.login.IpThrottleBackend",  # failed logins per client address, any account
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -147,6 +148,10 @@ AXES_COOLOFF_TIME = float(env("LOGIN_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Failed logins per client address across all accounts (core/login.py): a higher limit than the
+# per-account one, since an office may share one address.
+LOGIN_IP_FAILURES = int(env("LOGIN_IP_FAILURE_LIMIT", "30"))
+LOGIN_IP_WINDOW = int(float(env("LOGIN_COOLOFF_HOURS", "0.5")) * 3600)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600

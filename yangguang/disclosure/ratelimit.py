@@ -90,7 +90,10 @@ class Verdict:
 
 def peek(name: str, ident: str) -> Verdict:
     """Is one more request allowed? Does not count it."""
-    r = rule(name)
+    return peek_rule(rule(name), ident)
+
+
+def peek_rule(r: Rule, ident: str) -> Verdict:
     key, retry_after = _key(r, ident, time.time())
     count = _cache().get(key, 0)
     return Verdict(True) if count < r.limit else Verdict(False, retry_after)
@@ -98,7 +101,10 @@ def peek(name: str, ident: str) -> Verdict:
 
 def hit(name: str, ident: str) -> Verdict:
     """Count one request; not allowed once the window's count passes the limit."""
-    r = rule(name)
+    return hit_rule(rule(name), ident)
+
+
+def hit_rule(r: Rule, ident: str) -> Verdict:
     key, retry_after = _key(r, ident, time.time())
     cache = _cache()
     cache.add(key, 0, timeout=r.window + 1)
