@@ -36,6 +36,23 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_key() -> str:
+    """The key that signs the audit chain (core/audit.py), kept outside the database: a rewrite of
+    the audit table by someone with database access alone is detected by `audit verify`. Back it
+    up apart from the database; without it `audit verify` reports every signature as wrong."""
+    key = env("AUDIT_KEY")
+    if key:
+        return key
+    path = Path(env("AUDIT_KEY_FILE", str(VAR_DIR / "audit_key")))
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+AUDIT_KEY = _audit_key()
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]

@@ -1,18 +1,30 @@
-"""Append-only, hash-chained audit log.
+"""Append-only, hash-chained, signed audit log.
 
 `record()` must be called inside the transaction of the change it describes, so the
 change and its audit row commit or roll back together. `verify()` recomputes the chain
 and names the first row whose stored hash does not match its content.
+
+Anchoring (issue #15 item 10): a hash chain alone does not stop someone with write access to
+the database, who can rewrite a row and recompute every later hash. So each row also carries
+``mac`` = HMAC-SHA256(settings.AUDIT_KEY, hash), and the chain head carries a MAC of (last id,
+last hash); the key lives outside the database (environment or key file, see settings). A
+rewrite then breaks the first rewritten row's MAC, and deleting the newest rows breaks the
+head's. What a key outside the database cannot detect is replaying an earlier signed state
+saved by the attacker (truncation to a copy of an older head): for that, keep the output of
+`yangguang audit head` (the signed head) somewhere else from time to time, e.g. in the monthly
+report; `audit verify --head ID:HASH` checks the chain still contains it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -39,6 +51,24 @@ def _canonical(event: AuditEvent) -> bytes:
 
 def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(_canonical(event)).hexdigest()
+
+
+def _mac(message: str) -> str:
+    return hmac.new(settings.AUDIT_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def event_mac(event_hash: str) -> str:
+    return _mac("event:" + event_hash)
+
+
+def head_mac(last_id: int, last_hash: str) -> str:
+    return _mac(f"head:{last_id}:{last_hash}")
+
+
+def _advance(head: AuditHead, last: AuditEvent) -> None:
+    head.last_hash, head.last_id = last.hash, last.pk
+    head.mac = head_mac(last.pk, last.hash)
+    head.save(update_fields=["last_hash", "last_id", "mac"])
 
 
 def record(
@@ -72,9 +102,9 @@ def record(
         prev_hash=head.last_hash,
     )
     event.hash = compute_hash(event)
+    event.mac = event_mac(event.hash)
     event.save()
-    head.last_hash = event.hash
-    head.save(update_fields=["last_hash"])
+    _advance(head, event)
     return event
 
 
@@ -94,10 +124,13 @@ def record_many(events: list[tuple[str, tuple[str, Any], int | None, dict]], *, 
                            org_id=org_id, action=action, object_type=object_type, object_id=str(object_id),
                            data=clean, prev_hash=prev)
         event.hash = prev = compute_hash(event)
+        event.mac = event_mac(event.hash)
         rows.append(event)
     AuditEvent.objects.bulk_create(rows, batch_size=500)
-    head.last_hash = prev
-    head.save(update_fields=["last_hash"])
+    last = rows[-1]
+    if last.pk is None:  # a backend that does not return ids from a bulk insert
+        last = AuditEvent.objects.get(hash=last.hash)
+    _advance(head, last)
     return len(rows)
 
 
@@ -107,21 +140,41 @@ class Break:
     reason: str
 
 
-def verify(batch: int = 5000) -> tuple[int, Break | None]:
-    """Walk the chain in id order. Returns (rows checked, first break or None)."""
+def verify(batch: int = 5000, anchor: tuple[int, str] | None = None) -> tuple[int, Break | None]:
+    """Walk the chain in id order: hashes, links and signatures, then the signed head; with
+    ``anchor`` (id, hash) also that the chain still holds that row. Returns (rows checked, first
+    break or None)."""
     prev = GENESIS
     checked = 0
+    last_id = 0
     for event in _iter_events(batch):
         if event.prev_hash != prev:
             return checked, Break(event.id, "前一条哈希不符（有记录被删除、插入或改动）")
         if compute_hash(event) != event.hash:
             return checked, Break(event.id, "内容与哈希不符（记录被改动）")
-        prev = event.hash
+        if not hmac.compare_digest(event.mac, event_mac(event.hash)):
+            return checked, Break(event.id, "签名不符（记录在数据库中被改写并重算了哈希，或审计密钥不是写入时的密钥）")
+        if anchor is not None and event.id == anchor[0] and event.hash != anchor[1]:
+            return checked, Break(event.id, "与保存在库外的链头记录不符（记录被改写）")
+        prev, last_id = event.hash, event.id
         checked += 1
+    if anchor is not None and anchor[0] > last_id:
+        return checked, Break(0, "保存在库外的链头记录已不在链中（末尾记录被删除）")
     head = AuditHead.objects.filter(pk=1).first()
     if head is not None and head.last_hash != prev:
         return checked, Break(0, "链尾与链头不符（末尾记录被删除）")
+    if checked and (head is None or head.last_id != last_id
+                    or not hmac.compare_digest(head.mac, head_mac(last_id, prev))):
+        return checked, Break(0, "链头签名不符（末尾记录被删除后链头被改回，或审计密钥不同）")
     return checked, None
+
+
+def signed_head() -> str:
+    """The head as a line to keep outside the platform: "ID:HASH:MAC"."""
+    head = AuditHead.objects.filter(pk=1).first()
+    if head is None or not head.last_id:
+        return ""
+    return f"{head.last_id}:{head.last_hash}:{head.mac}"
 
 
 def _iter_events(batch: int) -> Iterator[AuditEvent]:

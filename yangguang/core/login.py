@@ -45,8 +45,8 @@ class IpThrottleBackend:
             raise PermissionDenied  # stops authenticate(): no backend checks the password
         return None
 
-    def get_user(self, user_id):
-        return None
+    # No get_user(): this backend never logs anyone in, and Django's login() and the test client's
+    # force_login() take the first backend that has get_user as the session's backend.
 
 
 @receiver(user_login_failed)

@@ -23,6 +23,9 @@ class AuditEvent(models.Model):
     data = models.JSONField(_("内容"), default=dict, blank=True)
     prev_hash = models.CharField(_("前一条哈希"), max_length=64)
     hash = models.CharField(_("哈希"), max_length=64, unique=True)
+    # HMAC-SHA256 of `hash` with settings.AUDIT_KEY (outside the database): whoever rewrites rows
+    # and recomputes the hash chain cannot recompute these.
+    mac = models.CharField(_("签名"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("审计日志")
@@ -38,7 +41,11 @@ class AuditHead(models.Model):
     """A single row locked by every writer, so that appends to the chain are serialised
     across processes and databases (SELECT … FOR UPDATE on PostgreSQL, the write lock on SQLite)."""
 
-    last_hash = models.CharField(max_length=64, default="0" * 64)
+    last_hash = models.CharField(_("链尾哈希"), max_length=64, default="0" * 64)
+    last_id = models.BigIntegerField(_("链尾记录编号"), default=0)
+    # HMAC of (last_id, last_hash) with settings.AUDIT_KEY: deleting the newest rows and moving the
+    # head back is detected too (unless an earlier signed head was copied: see core/audit.py).
+    mac = models.CharField(_("链头签名"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("审计链头")
