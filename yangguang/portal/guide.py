@@ -20,7 +20,8 @@ H3 = re.compile(r"^（[一二三四五六七八九十]+）")
 
 
 # A web address ends at whitespace or at Chinese / ASCII closing punctuation.
-URL = re.compile(r"https?://[^\s（）()，。、；：“”<>\"']+")
+URL_STOP = r"\s（）()，。、；：“”<>\"'"
+URL = re.compile(rf"https?://[^{URL_STOP}]+")
 
 
 @dataclass(frozen=True)

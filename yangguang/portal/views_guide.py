@@ -1,26 +1,31 @@
-"""公开指南 pages: `/guide/<org>/` (public) and `/guide/<org>/edit/` (the org's own staff),
-plus the display preferences (适老化) that work without JavaScript."""
+"""公开指南 pages: `/guide/<org>/` (public: the last approved revision, or the generated guide),
+`/guide/<org>/edit/` (the org's staff write and submit a revision), `/guide/<org>/revisions/<n>/`
+(a revision: screening, diff, and the leader's decision), `/guide/<org>/history/` (every
+revision with its diff); plus the display preferences (适老化) that work without JavaScript."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yangguang.core.errors import ServiceError
+from yangguang.core.errors import NotAllowed, ServiceError
 from yangguang.orgs.models import Organization
-from yangguang.orgs.scoping import can_act_in_org
+from yangguang.orgs.scoping import can_read_org, is_org_leader
 from yangguang.publishing.models import Column
 
 from . import services
 from .guide import blocks, default_text
-from .models import OrgGuide
+from .guide_review import GuideScreening, diff_rows, screen_guide
+from .models import GuideRevision, GuideState
 from .pages import PREF_COOKIES, page_meta, url_or_empty
 
 PREF_MAX_AGE = 365 * 24 * 3600
+HISTORY_PAGE_SIZE = 10
 
 
 def column_names(org) -> list[str]:
@@ -32,11 +37,16 @@ def column_names(org) -> list[str]:
     return [f"{c.name}（{'、'.join(kids[c.id])}）" if c.id in kids else c.name for c in columns if not c.parent_id]
 
 
-def guide_text(request, org) -> tuple[str, OrgGuide | None]:
-    own = OrgGuide.objects.filter(org=org).select_related("updated_by").first()
-    if own:
-        return own.text, own
-    return default_text(org, column_names(org), request.build_absolute_uri), None
+def generated_text(request, org) -> str:
+    return default_text(org, column_names(org), request.build_absolute_uri)
+
+
+def guide_text(request, org) -> tuple[str, GuideRevision | None]:
+    """The public text and the approved revision it comes from (None: the generated guide)."""
+    live = services.published_revision(org)
+    if live is not None and not live.is_reset:
+        return live.text, live
+    return generated_text(request, org), None
 
 
 def guide(request, org_slug):
@@ -44,10 +54,20 @@ def guide(request, org_slug):
     text, own = guide_text(request, org)
     title = _("%(org)s政府信息公开指南") % {"org": org.name}
     return render(request, "portal/guide.html", {
-        "org": org, "blocks": blocks(text), "own": own, "can_edit": can_act_in_org(request.user, org),
+        "org": org, "blocks": blocks(text), "own": own, "can_edit": services.can_edit_guide(request.user, org),
         "apply_url": url_or_empty("apply:apply"), "reports_url": url_or_empty("reports_public:org", org.slug),
         **page_meta(request, title=title, description=text),
     })
+
+
+def _forbidden(request, org, reason: str = ""):
+    return render(request, "portal/forbidden.html", {"org": org, "reason": reason}, status=403)
+
+
+def _report(form, field: str, exc: ServiceError) -> None:
+    form.add_error(field, exc.message)
+    for detail in exc.details:
+        form.add_error(field, detail)
 
 
 class GuideForm(forms.Form):
@@ -55,33 +75,133 @@ class GuideForm(forms.Form):
         label=gettext_lazy("指南正文"), required=False, max_length=services.MAX_GUIDE_CHARS,
         widget=forms.Textarea(attrs={"class": "input", "rows": 24}),
         help_text=gettext_lazy("纯文本。以“一、”开头的行显示为一级标题，以“（一）”开头的行显示为二级标题，其余每行为一段。"
-                               "清空后保存，即恢复为系统根据本机构信息自动生成的指南。"),
+                               "链接限于本网站和政府网站（.gov.cn），其他链接须经审核人核实。"),
         error_messages={"max_length": gettext_lazy("指南正文不能超过%(limit_value)d字（现为%(show_value)d字）。")},
     )
+
+
+def _start_text(request, org, draft, last) -> str:
+    """Where the writer starts: the draft, a just-returned revision, the public text."""
+    if draft is not None:
+        return draft.text
+    if last is not None and last.state == GuideState.RETURNED:
+        return last.text
+    return guide_text(request, org)[0]
 
 
 @login_required
 def guide_edit(request, org_slug):
     org = get_object_or_404(Organization, slug=org_slug)
-    if not can_act_in_org(request.user, org):
-        return render(request, "portal/forbidden.html", {"org": org}, status=403)
-    text, own = guide_text(request, org)
+    if not services.can_edit_guide(request.user, org):
+        return _forbidden(request, org)
+    live = services.published_revision(org)
+    current = services.open_revision(org)
+    draft = current if current is not None and current.state == GuideState.DRAFT else None
+    pending = current if current is not None and current.state == GuideState.SUBMITTED else None
+    last = GuideRevision.objects.filter(org=org).select_related("decided_by").order_by("-number").first()
     if request.method == "POST":
         form = GuideForm(request.POST)
         if form.is_valid():
-            reset = "reset" in request.POST
+            text = form.cleaned_data["text"]
             try:
-                services.save_guide(org, request.user, "" if reset else form.cleaned_data["text"])
-            except ServiceError as e:
-                form.add_error("text", e.message)
+                if "save" in request.POST:
+                    revision = services.save_draft(org, request.user, text)
+                else:
+                    revision = services.submit(org, request.user, "" if "reset" in request.POST else text)
+            except ServiceError as exc:
+                _report(form, "text", exc)
             else:
-                messages.success(request, _("已恢复为自动生成的公开指南。") if reset or not form.cleaned_data["text"].strip()
-                                 else _("公开指南已保存。"))
-                return redirect("portal:guide", org.slug)
+                if revision.state == GuideState.DRAFT:
+                    messages.success(request, _("草稿已保存，尚未公开。"))
+                    return redirect("portal:guide_edit", org.slug)
+                messages.success(request, _("已提交审核。经本机构主要领导或分管领导批准后，公众网站才会显示这次修订。"))
+                return redirect("portal:guide_revision", org.slug, revision.number)
     else:
-        form = GuideForm(initial={"text": text})
-    return render(request, "portal/guide_edit.html", {"org": org, "form": form, "own": own},
-                  status=400 if form.is_bound and form.errors else 200)
+        form = GuideForm(initial={"text": _start_text(request, org, draft, last)})
+    return render(request, "portal/guide_edit.html", {
+        "org": org, "form": form, "live": live, "draft": draft, "pending": pending,
+        "returned": last if last is not None and last.state == GuideState.RETURNED and draft is None else None,
+        "draft_screening": GuideScreening(draft.findings) if draft else None,
+    }, status=400 if form.is_bound and form.errors else 200)
+
+
+def _with_diff(request, revision: GuideRevision, generated: dict) -> dict:
+    """`revision` and its diff against the previous approved one, as the public would see them:
+    an empty revision (or none before it) stands for the generated guide, computed once."""
+    base = services.previous_approved(revision)
+
+    def shown(r: GuideRevision | None) -> str:
+        if r is not None and not r.is_reset:
+            return r.text
+        if "text" not in generated:
+            generated["text"] = generated_text(request, revision.org)
+        return generated["text"]
+
+    return {"revision": revision, "base": base, "rows": diff_rows(shown(base), shown(revision))}
+
+
+def _readable_org(request, org_slug):
+    org = get_object_or_404(Organization, slug=org_slug)
+    return org, can_read_org(request.user, org)
+
+
+@login_required
+def guide_history(request, org_slug):
+    org, ok = _readable_org(request, org_slug)
+    if not ok:
+        return _forbidden(request, org, _("只有本机构的工作人员和本地区政务公开办可以查看公开指南的修订历史。"))
+    revisions = (GuideRevision.objects.filter(org=org)
+                 .select_related("org", "author", "submitted_by", "decided_by").order_by("-number"))
+    page = Paginator(revisions, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    generated: dict = {}
+    live = services.published_revision(org)
+    return render(request, "portal/guide_history.html", {
+        "org": org, "page": page, "live": live, "items": [_with_diff(request, r, generated) for r in page],
+        "can_edit": services.can_edit_guide(request.user, org),
+    })
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("审核意见"), required=False, max_length=services.MAX_NOTE_CHARS,
+                           widget=forms.Textarea(attrs={"class": "input", "rows": 3}))
+    links_verified = forms.BooleanField(label=gettext_lazy("外部链接已核实"), required=False)
+    warnings_checked = forms.BooleanField(label=gettext_lazy("审查警告已核实"), required=False)
+
+
+@login_required
+def guide_revision(request, org_slug, number: int):
+    org, ok = _readable_org(request, org_slug)
+    if not ok:
+        return _forbidden(request, org, _("只有本机构的工作人员和本地区政务公开办可以查看公开指南的修订。"))
+    revision = get_object_or_404(
+        GuideRevision.objects.select_related("org", "author", "submitted_by", "decided_by"), org=org, number=number)
+    form, status = DecisionForm(request.POST or None), 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if "return" in request.POST:
+                services.return_revision(revision, request.user, data["note"])
+                messages.success(request, _("已退回修改，提交人会收到通知。"))
+            else:
+                services.approve(revision, request.user, data["note"], links_verified=data["links_verified"],
+                                 warnings_checked=data["warnings_checked"])
+                messages.success(request, _("已批准，公众网站现在显示这次修订。"))
+        except ServiceError as exc:
+            _report(form, None, exc)
+            status = 403 if isinstance(exc, NotAllowed) else 400
+        else:
+            return redirect("portal:guide_revision", org.slug, revision.number)
+    screened = (screen_guide(revision.text) if revision.state in (GuideState.DRAFT, GuideState.SUBMITTED)
+                else GuideScreening(revision.findings))
+    live = services.published_revision(org)
+    submitted = revision.state == GuideState.SUBMITTED
+    return render(request, "portal/guide_revision.html", {
+        "org": org, "live": live, "screening": screened, "form": form,
+        "preview": blocks(revision.text), **_with_diff(request, revision, {}),
+        "can_decide": submitted and services.can_decide(request.user, revision),
+        "own_revision": submitted and is_org_leader(request.user, org) and not services.can_decide(request.user, revision),
+        "can_edit": services.can_edit_guide(request.user, org),
+    }, status=status if status != 200 or not form.errors else 400)
 
 
 def display_prefs(request):
