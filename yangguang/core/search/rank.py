@@ -67,6 +67,9 @@ def _bm25(cursor, q: ParsedQuery, ids: list[int]) -> dict[int, float]:
         if hits < ESTIMATE_ABOVE:
             cursor.execute("SELECT count(*) FROM core_search_fts WHERE core_search_fts MATCH %s", [f'"{word}"'])
             hits = cursor.fetchone()[0]
+        # The sample estimate (hits × SAMPLE_EVERY) can exceed the row count, e.g. when ids have gaps
+        # or rows are being added (seen during a 30,000-row import: log of a negative, a 500).
+        hits = min(hits, n_rows)
         value = math.log((n_rows - hits + 0.5) / (hits + 0.5))
         idf.append(value if value > 0 else 1e-6)
     cursor.execute(f"SELECT document_id, title_seg, meta_seg, body_seg FROM {TABLE} "
