@@ -21,6 +21,7 @@ from django.utils import timezone
 from yangguang.core import audit
 from yangguang.core.errors import InvalidInput, NotAllowed
 from yangguang.core.models import Notification
+from yangguang.core.text import clean_multiline
 from yangguang.core.workdays import Calendar
 from yangguang.orgs.models import User
 from yangguang.orgs.roles import Role
@@ -115,7 +116,7 @@ def answer(rect: Rectification, by, text: str, *, claim_fixed: bool = False) -> 
     """The org's answer. A 已整改 claim is checked at once by re-measuring the indicator."""
     if not can_act_in_org(by, rect.org):
         raise NotAllowed("只有本机构人员可以答复本机构的整改事项。")
-    text = (text or "").strip()
+    text = clean_multiline(text)
     if not text:
         raise InvalidInput("请填写整改情况说明。")
     if len(text) > 2000:

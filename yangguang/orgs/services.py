@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from yangguang.core import audit
 from yangguang.core.errors import InvalidInput
+from yangguang.core.text import clean_text
 
 from .codes import validate_code
 from .models import Organization, OrgKind, ReviewLevel, RoleGrant, User
@@ -22,6 +23,8 @@ def create_organization(
     """A new org with its standard catalog columns and the default review chain."""
     from yangguang.publishing.catalog import instantiate_catalog  # orgs → publishing only at run time
 
+    # The one text hygiene (core/text.py): a bidi override in a name would show it reversed.
+    code, name, short_name, slug = clean_text(code), clean_text(name), clean_text(short_name), clean_text(slug)
     problems = org_problems(code=code, name=name, kind=kind, slug=slug)
     if problems:
         raise InvalidInput("机构信息有误：", details=problems)
@@ -84,6 +87,7 @@ def create_user(
 ) -> User:
     """`password=None` leaves the account without a usable password until one is set."""
     roles = list(roles)
+    username, display_name = clean_text(username), clean_text(display_name)
     bad = [r for r in roles if r not in Role.values]
     if bad:
         raise InvalidInput(f"角色不正确：{'、'.join(bad)}")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from yangguang.core import audit
 from yangguang.core.errors import InvalidInput, NotAllowed
+from yangguang.core.text import clean_multiline
 from yangguang.disclosure.models import Application
 from yangguang.orgs.models import Organization
 from yangguang.orgs.roles import Role
@@ -111,6 +112,7 @@ def save_narrative(org: Organization, year: int, by, **sections: str) -> AnnualR
     unknown = set(sections) - set(NARRATIVE)
     if unknown:
         raise InvalidInput(f"未知的报告部分：{'、'.join(sorted(unknown))}")
+    sections = {k: clean_multiline(v) for k, v in sections.items()}
     with transaction.atomic():
         report, _created = AnnualReport.objects.select_for_update().get_or_create(org=org, year=year)
         next_status(status_of(report), Action.EDIT)
@@ -177,7 +179,7 @@ def publish(report: AnnualReport, by) -> ReportVersion:
 def correct(report: AnnualReport, by, *, reason: str) -> ReportVersion:
     """更正 a published report: a new dated version, published at once; earlier ones stay viewable."""
     _require_leader(by, report.org)
-    reason = (reason or "").strip()
+    reason = clean_multiline(reason)
     if not reason:
         raise InvalidInput("请填写更正说明（更正了什么、为什么）。")
     with transaction.atomic():

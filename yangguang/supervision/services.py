@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from yangguang.core import audit
 from yangguang.core.errors import IllegalTransition, InvalidInput, NotAllowed
+from yangguang.core.text import clean_multiline, clean_text
 from yangguang.orgs.models import Organization, User
 from yangguang.orgs.roles import Role
 
@@ -74,10 +75,10 @@ def generate_draft(region: Organization, month: Month, by=None, today: date | No
 
 def update_narrative(bulletin: Bulletin, by, narrative: str, title: str | None = None) -> Bulletin:
     _require(by, bulletin.region)
-    narrative = (narrative or "").replace("\r\n", "\n").strip()
+    narrative = clean_multiline(narrative)
     if len(narrative) > NARRATIVE_MAX:
         raise InvalidInput(f"通报文字不能超过{NARRATIVE_MAX}字。")
-    title = (title or bulletin.title).strip()
+    title = clean_text(title or bulletin.title)
     if not title or len(title) > 200:
         raise InvalidInput("标题不能为空，且不超过200字。")
     with transaction.atomic():
