@@ -2,9 +2,11 @@
 computed in one pass, classified and grouped; and the daily notification of handlers.
 
 `compute_all()` loads the open applications (one query) and all their clock events (one query
-per chunk of ids), runs `clock.compute` for each on ONE calendar and ONE `today`, and classifies:
+per chunk of ids) and classifies each with `timeliness.classify` — the one classification every
+view uses — on ONE calendar and ONE `today`; the light is `Timeliness.light`:
 
-- overdue: past the due date; red: due today; yellow: ≤ law.DUE_SOON_DAYS working days left;
+- overdue: 已超期 — past the due date, or ever past it (a late extension does not undo it);
+  red: due today; yellow: ≤ law.DUE_SOON_DAYS working days left;
 - paused: the clock stands still — waiting for a correction (条例第30条), or a consultation
   (第32条) or a fee notice (国办函〔2020〕109号) still running today;
 - green: everything else (counted, not listed).
@@ -24,56 +26,25 @@ from datetime import date
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from yangguang.core.models import Notification
-from yangguang.core.workdays import Calendar, Result
+from yangguang.core.workdays import Calendar
 from yangguang.orgs.models import Organization, User
 
-from . import clock, services
-from .models import Application, ClockEvent
+from . import clock, services, timeliness
+from .models import Application
 from .workflow import State
 
 log = logging.getLogger(__name__)
 
-OVERDUE, RED, YELLOW, PAUSED, GREEN = "overdue", "red", "yellow", "paused", "green"
+OVERDUE, RED, YELLOW, PAUSED, GREEN = (timeliness.OVERDUE, timeliness.RED, timeliness.YELLOW, timeliness.PAUSED,
+                                       timeliness.GREEN)
 LISTED = (OVERDUE, RED, YELLOW, PAUSED)  # kept as lists in a Group; green is only counted
 NOTIFIED = (OVERDUE, RED, YELLOW)
 NOTIFY_BATCH = 1000
-
-
-class _MemoCalendar:
-    """The calendar with its two counting functions memoised for one pass.
-
-    `clock.compute` and `Clock.remaining` only call `add_working_days` and `count_working_days`;
-    over thousands of applications the same (start, n) and (start, end) pairs recur (receipt
-    dates, today, due dates), and each answer is a pure function of the calendar, which does
-    not change during the pass. Results are immutable, so sharing them is safe.
-    """
-
-    def __init__(self, calendar: Calendar):
-        self._calendar = calendar
-        self._added: dict[tuple[date, int], Result] = {}
-        self._counted: dict[tuple[date, date], int] = {}
-
-    def add_working_days(self, start: date, n: int) -> Result:
-        key = (start, n)
-        hit = self._added.get(key)
-        if hit is None:
-            hit = self._added[key] = self._calendar.add_working_days(start, n)
-        return hit
-
-    def count_working_days(self, start: date, end: date) -> int:
-        key = (start, end)
-        hit = self._counted.get(key)
-        if hit is None:
-            hit = self._counted[key] = self._calendar.count_working_days(start, end)
-        return hit
-
-    def __getattr__(self, name):
-        return getattr(self._calendar, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,34 +97,10 @@ class DueReport:
     by_org: dict[int, Group]
 
 
-def classify(c: clock.Clock, calendar, today: date) -> tuple[str, int | None]:
-    """(light, working days left) of one clock: paused while the clock stands still, else the
-    application page's own traffic light (`Clock.light`)."""
-    if c.awaiting_correction or c.paused_now:
-        return PAUSED, c.remaining(calendar, today)
-    return c.light(calendar, today), c.remaining(calendar, today)
-
-
-def _chunk_size() -> int:
-    # SQLite counts every IN (…) value as a parameter (999 in older builds); PostgreSQL has no such cap.
-    return min(connection.features.max_query_params or 5000, 5000)
-
-
-def load_open(queryset=None) -> tuple[list[tuple], dict[int, list[clock.Event]]]:
-    """The open applications as tuples (id, number, org, assigned org, handler, state, received) and
-    their clock events by application id: one query for the applications, one per chunk of ids."""
+def load_open(queryset=None) -> tuple[list[timeliness.Row], dict[int, list[clock.Event]]]:
+    """The open applications (today's state) as `timeliness.Row`s and their clock events by id."""
     qs = Application.objects.all() if queryset is None else queryset
-    apps = list(qs.exclude(state=State.CLOSED).order_by("id").values_list(
-        "id", "number", "org_id", "assigned_org_id", "handler_id", "state", "received_date"))
-    events: dict[int, list[clock.Event]] = defaultdict(list)
-    ids = [a[0] for a in apps]
-    step = _chunk_size()
-    for start in range(0, len(ids), step):
-        rows = (ClockEvent.objects.filter(application_id__in=ids[start:start + step]).order_by()
-                .values_list("application_id", "kind", "start", "end", "days"))
-        for app_id, kind, begin, end, days in rows:
-            events[app_id].append(clock.Event(kind, begin, end, days))
-    return apps, events
+    return timeliness.load(qs.exclude(state=State.CLOSED))
 
 
 def compute_all(today: date | None = None, *, calendar: Calendar | None = None, queryset=None,
@@ -161,20 +108,19 @@ def compute_all(today: date | None = None, *, calendar: Calendar | None = None, 
     """The clock of every open application (optionally within `queryset`), in one pass."""
     today = today or timezone.localdate()
     pause = services.fee_pause_setting() if fee_pause is None else fee_pause
-    cal = _MemoCalendar(calendar or Calendar.from_db())
-    apps, events = load_open(queryset)
+    cal = timeliness.memo(calendar)
+    rows, events = load_open(queryset)
     report = DueReport(today, [], Group(), defaultdict(Group), defaultdict(Group), defaultdict(Group))
     no_events: list[clock.Event] = []
-    for app_id, number, org_id, assigned_id, handler_id, state, received in apps:
-        c = clock.compute(received, events.get(app_id, no_events), cal, today, fee_pause=pause)
-        light, left = classify(c, cal, today)
-        item = Item(app_id, number, org_id, assigned_id or org_id, handler_id, state, light, c.due, left,
-                    c.provisional)
+    for row in rows:
+        t = timeliness.classify(row.received, events.get(row.id, no_events), cal, today, fee_pause=pause)
+        item = Item(row.id, row.number, row.org_id, row.department_id, row.handler_id, row.state, t.light or GREEN,
+                    t.due, t.remaining, t.provisional)
         report.items.append(item)
         report.totals.add(item)
-        report.by_handler[handler_id].add(item)
+        report.by_handler[row.handler_id].add(item)
         report.by_department[item.department_id].add(item)
-        report.by_org[org_id].add(item)
+        report.by_org[row.org_id].add(item)
     report.by_handler = dict(report.by_handler)
     report.by_department = dict(report.by_department)
     report.by_org = dict(report.by_org)
@@ -211,7 +157,8 @@ def _url_pattern() -> str:
 def _texts(item: Item, org_name: str) -> tuple[str, str]:
     due = f"{item.due:%Y-%m-%d}" + ("（暂定）" if item.provisional else "")
     if item.light == OVERDUE:
-        title = f"申请{item.number}已超过答复期限{-item.remaining}个工作日"
+        over = f"{-item.remaining}个工作日" if item.remaining is not None and item.remaining < 0 else ""
+        title = f"申请{item.number}已超过答复期限{over}"
     elif item.light == RED:
         title = f"申请{item.number}今日到期"
     else:
@@ -222,7 +169,7 @@ def _texts(item: Item, org_name: str) -> tuple[str, str]:
 
 def _existing(keys: list[str]) -> set[str]:
     found: set[str] = set()
-    step = _chunk_size()
+    step = timeliness.chunk_size()
     for start in range(0, len(keys), step):
         found.update(Notification.objects.filter(dedupe_key__in=keys[start:start + step])
                      .values_list("dedupe_key", flat=True))

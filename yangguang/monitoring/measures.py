@@ -311,15 +311,14 @@ def blocking_findings(ctx: Context, indicator) -> dict[int, Measured]:
 
 @register("overdue_applications", "已超过法定答复期限仍未办结的申请数")
 def overdue_applications(ctx: Context, indicator) -> dict[int, Measured]:
-    """Reuses the due-date alerts (`disclosure.alerts.compute_all`): one pass, one calendar."""
-    from yangguang.disclosure.alerts import OVERDUE, compute_all
+    """Open applications 已超期 today, per receiving org — `disclosure.timeliness.overdue`, the one
+    classification (a late extension does not undo it); SQL loads only its candidates."""
+    from yangguang.disclosure import timeliness
     from yangguang.disclosure.models import Application
 
-    report = compute_all(ctx.today, queryset=Application.objects.filter(ctx.org_filter()))
     found: dict[int, list[int]] = defaultdict(list)
-    for item in report.items:
-        if item.light == OVERDUE:
-            found[item.org_id].append(item.application_id)
+    for row, _t in timeliness.overdue(Application.objects.filter(ctx.org_filter()), ctx.today):
+        found[row.org_id].append(row.id)
     return {org: Measured(len(ids), {"applications": ids[:DETAIL_LIMIT]}) for org, ids in found.items()}
 
 

@@ -7,7 +7,6 @@ from datetime import date
 
 from django.utils import timezone
 
-from yangguang.disclosure.models import Application
 from yangguang.orgs.models import Organization
 
 from . import integrations
@@ -71,6 +70,7 @@ class Dashboard:
         s = self.stats
         return {"published": s.total("total"), "key_area": s.total("key_area"), "late": s.total("late"),
                 "blank": len(self.blank), "below": len(self.below), "overdue": len(self.overdue),
+                "replies": s.total("replies"), "late_replies": s.total("late_replies"),
                 "orgs": len(s.rows)}
 
     @property
@@ -111,9 +111,8 @@ def build(region: Organization, month: Month, today: date | None = None) -> Dash
     board = Dashboard(region, month, today, stats, names)
     current = overdue_applications(region, today)  # overdue now, whatever month is shown
     items = [i for group in current.values() for i in group]
-    numbers = dict(Application.objects.filter(id__in=[i.application_id for i in items]).values_list("id", "number"))
-    board.overdue = sorted(((i, numbers.get(i.application_id, i.number), names.get(i.org_id, ""), -(i.remaining or 0))
-                            for i in items), key=lambda t: -t[3])
+    board.overdue = sorted(((i, i.number, names.get(i.org_id, ""), i.days_over) for i in items),
+                           key=lambda t: (-t[3], t[0].due or today, t[1]))
     late = integrations.late_reports(region, today.year - 1, today)
     board.late_reports = None if late is None else [(x, integrations.status_label(str(x.status))) for x in late]
     board.report_status = integrations.report_status(ids, today.year - 1)

@@ -11,8 +11,10 @@ the region selected by its `Organization.path` prefix), never org by org:
   further than the region's first publication on this platform (before that there are no data,
   not blank months) and at most BLANK_LOOKBACK months;
 - quota: the month's total below the org's 月度发布任务 (`quotas`);
-- overdue applications: open applications past their statutory reply date as of the month's last
-  day (or today, if earlier), by the receiving org, from `disclosure.alerts.compute_all`;
+- applications, by the receiving org, all from `disclosure.timeliness` (the one classification the
+  workbench, monitoring and the annual report use too): open and overdue (已超期, late stays late)
+  as of the month's last day (or today, if earlier); and replies in the month, on time or late
+  (按期答复 / 逾期答复);
 - annual report status: of the report for the year before the month's (due in the month's year,
   条例第49条), from `reports.status` (via `integrations`).
 """
@@ -52,7 +54,9 @@ class OrgMonth:
     blank_run: int = 0  # consecutive blank months ending with this month (0: published this month)
     blank_run_capped: bool = False
     quota: int = 0
-    overdue_apps: int = 0
+    overdue_apps: int = 0  # open and 已超期 at `as_of`
+    replies: int = 0  # closed in the month (by `as_of`)
+    late_replies: int = 0  # of which 逾期答复
     report_status: str | None = None  # label of last year's annual report status; None: reports app missing
 
     @property
@@ -67,7 +71,7 @@ class OrgMonth:
         return {"org_id": self.org_id, "name": self.name, "total": self.total, "genres": self.genres,
                 "key_area": self.key_area, "late": self.late, "blank_run": self.blank_run,
                 "blank_run_capped": self.blank_run_capped, "quota": self.quota, "overdue_apps": self.overdue_apps,
-                "report_status": self.report_status}
+                "replies": self.replies, "late_replies": self.late_replies, "report_status": self.report_status}
 
 
 @dataclass
@@ -152,18 +156,46 @@ def late_counts(region: Organization, month: Month, calendar: Calendar | None = 
     return dict(out)
 
 
-def overdue_applications(region: Organization, as_of: date) -> dict[int, list]:
-    """Receiving org id → overdue open applications (alerts.Item) as of `as_of`."""
-    from yangguang.disclosure.alerts import OVERDUE, compute_all
+@dataclass(frozen=True)
+class OverdueApplication:
+    """An open application past its reply deadline (已超期), as the overview lists it."""
+
+    application_id: int
+    number: str
+    org_id: int  # the receiving org
+    due: date | None
+    remaining: int | None  # negative: working days over (as of the day asked)
+    overdue_since: date | None
+    provisional: bool = False
+
+    @property
+    def days_over(self) -> int:
+        return -self.remaining if self.remaining is not None and self.remaining < 0 else 0
+
+
+def _applications(region: Organization):
     from yangguang.disclosure.models import Application
 
-    qs = Application.objects.filter(org__path__startswith=region.path, received_date__lte=as_of)
-    report = compute_all(as_of, queryset=qs)
-    out: dict[int, list] = defaultdict(list)
-    for item in report.items:
-        if item.light == OVERDUE:
-            out[item.org_id].append(item)
+    return Application.objects.filter(org__path__startswith=region.path)
+
+
+def overdue_applications(region: Organization, as_of: date) -> dict[int, list[OverdueApplication]]:
+    """Receiving org id → applications open and overdue on `as_of` (`disclosure.timeliness`)."""
+    from yangguang.disclosure import timeliness
+
+    out: dict[int, list[OverdueApplication]] = defaultdict(list)
+    for row, t in timeliness.overdue(_applications(region), as_of):
+        out[row.org_id].append(OverdueApplication(row.id, row.number, row.org_id, t.due, t.remaining,
+                                                  t.overdue_since, t.provisional))
     return dict(out)
+
+
+def application_counts(region: Organization, month: Month, as_of: date) -> dict[int, object]:
+    """Receiving org id → `timeliness.Counts`: open at `as_of` by class, and closed in the month
+    (from its first day to `as_of`) on time or late."""
+    from yangguang.disclosure import timeliness
+
+    return timeliness.count(_applications(region), as_of, closed_from=month.first_day)
 
 
 def blank_run(history: dict[Month, int], month: Month, start: Month | None) -> tuple[int, bool]:
@@ -193,7 +225,7 @@ def month_stats(region: Organization, month: Month, today: date | None = None) -
     start = data_start(region)
     late = late_counts(region, month)
     quota = quotas.resolve([(o[0], o[3]) for o in orgs])
-    overdue = overdue_applications(region, as_of)
+    apps = application_counts(region, month, as_of)
     reports = integrations.report_status([o[0] for o in orgs], month.year - 1) or {}
     base_depth = region.path.count("/")
     rows = []
@@ -202,8 +234,9 @@ def month_stats(region: Organization, month: Month, today: date | None = None) -
         genres = {g: n for g, n in c.items() if g != "__key__"}
         row = OrgMonth(org_id, short or name, path, path.count("/") - base_depth, total=sum(genres.values()),
                        genres=genres, key_area=c.get("__key__", 0), late=late.get(org_id, 0),
-                       quota=quota[org_id][0], overdue_apps=len(overdue.get(org_id, ())),
-                       report_status=reports.get(org_id))
+                       quota=quota[org_id][0], report_status=reports.get(org_id))
+        if org_id in apps:
+            row.overdue_apps, row.replies, row.late_replies = apps[org_id].overdue, apps[org_id].closed, apps[org_id].late
         row.blank_run, row.blank_run_capped = blank_run(history.get(org_id, {}), month, start)
         rows.append(row)
     return MonthStats(region.pk, month, as_of, rows)

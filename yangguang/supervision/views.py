@@ -77,9 +77,10 @@ def _table(board, name: str) -> tuple[str, list[str], list[list]]:
     label = board.month.label
     if name == "orgs":
         rows = [[r.name, r.total, r.key_area, r.late, r.quota, r.blank_run if r.blank else 0, r.overdue_apps,
-                 status or "", getattr(score, "score", "") if score else ""] for r, status, score in board.rows()]
+                 r.replies, r.late_replies, status or "", getattr(score, "score", "") if score else ""]
+                for r, status, score in board.rows()]
         return (f"{label}各单位信息发布情况", ["单位", "发布条数", "重点领域", "超期发布", "月度任务",
-                "连续空白月", "逾期申请", "年报状态", "指标得分"], rows)
+                "连续空白月", "逾期申请", "本月答复", "其中逾期答复", "年报状态", "指标得分"], rows)
     if name == "blank":
         return (f"{label}空白月单位", ["单位", "连续空白月数"],
                 [[r.name, f"{r.blank_run}+" if r.blank_run_capped else r.blank_run] for r in board.blank])

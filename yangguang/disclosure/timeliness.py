@@ -1,0 +1,369 @@
+"""One classification of an application's timeliness, and the counts every view shows.
+
+The workbench, the supervisor's overview and dashboard, the monthly bulletins, the monitoring
+indicator "依申请公开逾期未答复", the due-date alerts and the annual report all ask this module —
+never `Clock.light` or a date comparison of their own — so a figure cannot differ between them.
+
+At a date `at`, an application received by then is either
+
+- open (not closed on or before `at`): 正常 / 临近期限 (≤ law.DUE_SOON_DAYS working days left while
+  the clock runs, the due day included) / 已超期; or
+- closed: 按期答复 / 逾期答复.
+
+The due date is the clock's (`clock.compute`: receipt or correction + 20 working days, pauses,
+extensions, 第35条; spec/disclosure.md "The clock"), on the official calendar; this module adds no
+calendar arithmetic of its own beyond asking the calendar whether a day is a working day.
+
+**Late stays late.** 条例第33条第二款 allows an extension only within the reply period, so an
+application is overdue from the first working day after its due date *as the history stood then*,
+and nothing recorded afterwards (an extension, a pause, a 第35条 date) makes it timely again.
+`overdue_since` replays the history: before each dated event it computes the clock from the events
+before that day, and at the end from everything up to `at` (or the closing day). The first check that
+finds a working day past the due date gives the day the application became overdue. An application
+that was ever overdue is 已超期 while open and 逾期答复 once closed. So data stored before the services
+refused late extensions (e.g. due 2026-11-25, extension recorded 2026-12-02) is classified right.
+Between two events the due date is fixed, or moves with the day while a pause runs (a running pause
+cannot expire the clock), so checking at the event days and at the end finds every lapse.
+
+Overdue means at least one working day past the due date (`Clock.remaining` < 0, as the 第26条 check
+of `publishing.timeliness`): a reply on the Saturday after a Friday due date is not late.
+
+For the counts over a region (thousands of open applications, 50,000 a year at reference scale),
+`may_be_overdue_q` is the SQL side of the same definition: a superset filter (no application outside
+it can be overdue, proved in its docstring and tested against the Python classification), used to
+load only the candidates before classifying them here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, TextChoices
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yangguang.core.workdays import Calendar, Result
+
+from . import clock
+from .law import DUE_SOON_DAYS, REPLY_DAYS
+
+# Which events' `end` is the end of a pause (truncated to the day the clock is looked at).
+_PAUSES = (clock.CONSULTATION, clock.FEE)
+
+
+class Status(TextChoices):
+    NORMAL = "normal", _("正常")
+    DUE_SOON = "due_soon", _("临近期限")
+    OVERDUE = "overdue", _("已超期")
+    ON_TIME = "on_time", _("按期答复")
+    LATE = "late", _("逾期答复")
+
+
+OPEN_STATUSES = (Status.NORMAL, Status.DUE_SOON, Status.OVERDUE)
+CLOSED_STATUSES = (Status.ON_TIME, Status.LATE)
+
+# The traffic light of the staff pages and the alerts (the CSS classes light--<name>).
+OVERDUE, RED, YELLOW, PAUSED, GREEN = "overdue", "red", "yellow", "paused", "green"
+
+
+class MemoCalendar:
+    """The calendar with its two counting functions memoised for one pass over many applications
+    (the same receipt dates, due dates and `at` recur). The calendar does not change during a pass
+    and its answers are immutable, so sharing them is safe."""
+
+    def __init__(self, calendar: Calendar):
+        self._calendar = calendar
+        self._added: dict[tuple[date, int], Result] = {}
+        self._counted: dict[tuple[date, date], int] = {}
+
+    def add_working_days(self, start: date, n: int) -> Result:
+        key = (start, n)
+        hit = self._added.get(key)
+        if hit is None:
+            hit = self._added[key] = self._calendar.add_working_days(start, n)
+        return hit
+
+    def count_working_days(self, start: date, end: date) -> int:
+        key = (start, end)
+        hit = self._counted.get(key)
+        if hit is None:
+            hit = self._counted[key] = self._calendar.count_working_days(start, end)
+        return hit
+
+    def __getattr__(self, name):
+        return getattr(self._calendar, name)
+
+
+def memo(calendar: Calendar | MemoCalendar | None) -> MemoCalendar:
+    if isinstance(calendar, MemoCalendar):
+        return calendar
+    return MemoCalendar(calendar or Calendar.from_db())
+
+
+@dataclass(frozen=True, slots=True)
+class Timeliness:
+    """Where one application stands at `at`."""
+
+    status: str  # a Status value
+    at: date
+    due: date | None  # the due date as of `at` (or of the closing day); None while awaiting a correction
+    remaining: int | None  # open: working days left at `at` (negative: overdue by that many); closed: None
+    overdue_since: date | None  # the first working day past a due date, if that day came by `at`/closure
+    paused: bool = False  # open, and the clock stands still today (correction, consultation, fee)
+    provisional: bool = False  # the due date lies in a year whose holidays are not loaded (暂定)
+    closed_on: date | None = None
+
+    @property
+    def label(self) -> str:
+        return str(Status(self.status).label)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def light(self) -> str:
+        """overdue / red (due today) / yellow (due soon) / paused / green for open applications, "" for
+        closed ones: the badge of the staff pages, derived from the status (never from the clock alone)."""
+        if self.status == Status.OVERDUE:
+            return OVERDUE
+        if self.status == Status.DUE_SOON:
+            return RED if self.remaining == 0 else YELLOW
+        if self.status == Status.NORMAL:
+            return PAUSED if self.paused else GREEN
+        return ""
+
+
+def _known(events: Iterable[clock.Event], day: date, *, strict: bool) -> list[clock.Event]:
+    """The events as the system knew them on `day`: those dated before it (`strict`) or on/before it;
+    a pause whose end was recorded later was still running then (end unknown, as `clock.compute`
+    treats an open pause: counted to the day, a consultation at most its 15 working days)."""
+    out = []
+    for e in events:
+        if e.start > day or (strict and e.start == day):
+            continue
+        if e.kind in _PAUSES and e.end is not None and e.end > day:
+            e = replace(e, end=None)
+        out.append(e)
+    return out
+
+
+def _past_due(c: clock.Clock, calendar, day: date) -> bool:
+    """At least one working day past the due date on `day` (`Clock.remaining` < 0)."""
+    return c.due is not None and day > c.due and calendar.count_working_days(c.due, day) > 0
+
+
+def _first_day_over(due: date, calendar) -> date:
+    return calendar.add_working_days(due, 1).date
+
+
+def overdue_since(received: date, events: Iterable[clock.Event], calendar, until: date, *,
+                  fee_pause: bool = True) -> tuple[date | None, clock.Clock]:
+    """(The first working day on which the application was past its due date, by `until`, or None;
+    the clock as of `until`). See the module docstring: the history is replayed event day by event
+    day, so a later extension or pause never hides a lapse."""
+    events = list(events)
+    for day in sorted({e.start for e in events if e.start <= until}):
+        c = clock.compute(received, _known(events, day, strict=True), calendar, day, fee_pause=fee_pause)
+        if _past_due(c, calendar, day):
+            final = clock.compute(received, _known(events, until, strict=False), calendar, until, fee_pause=fee_pause)
+            return _first_day_over(c.due, calendar), final
+    final = clock.compute(received, _known(events, until, strict=False), calendar, until, fee_pause=fee_pause)
+    if _past_due(final, calendar, until):
+        return _first_day_over(final.due, calendar), final
+    return None, final
+
+
+def classify(received: date, events: Iterable[clock.Event], calendar, at: date, *,
+             closed_on: date | None = None, fee_pause: bool = True) -> Timeliness:
+    """THE classification of one application at `at` (received on or before `at`). `closed_on`: the
+    closing day, if closed; a closing after `at` is not known at `at`, so the application is open then."""
+    if closed_on is not None and closed_on <= at:
+        since, c = overdue_since(received, events, calendar, closed_on, fee_pause=fee_pause)
+        return Timeliness(Status.LATE if since else Status.ON_TIME, at, c.due, None, since,
+                          provisional=c.provisional, closed_on=closed_on)
+    since, c = overdue_since(received, events, calendar, at, fee_pause=fee_pause)
+    remaining = c.remaining(calendar, at)
+    paused = c.awaiting_correction or c.paused_now
+    if since is not None:
+        status = Status.OVERDUE
+    elif not paused and remaining is not None and remaining <= DUE_SOON_DAYS:
+        status = Status.DUE_SOON
+    else:
+        status = Status.NORMAL
+    return Timeliness(status, at, c.due, remaining, since, paused=paused and since is None,
+                      provisional=c.provisional)
+
+
+def fee_pause_setting() -> bool:
+    from django.conf import settings
+
+    from .law import FEE_PAUSE_DEFAULT
+
+    return getattr(settings, "DISCLOSURE_FEE_PAUSE", FEE_PAUSE_DEFAULT)
+
+
+def events_of(app) -> list[clock.Event]:
+    return [clock.Event(e.kind, e.start, e.end, e.days) for e in app.clock_events.all()]
+
+
+def of(app, at: date | None = None, *, calendar=None, fee_pause: bool | None = None) -> Timeliness:
+    """The classification of one `Application` (today by default)."""
+    at = at or timezone.localdate()
+    pause = fee_pause_setting() if fee_pause is None else fee_pause
+    closed_on = app.closed_date or (at if app.state == "closed" else None)  # no recorded day: closed by `at`
+    return classify(app.received_date, events_of(app), memo(calendar), at, closed_on=closed_on, fee_pause=pause)
+
+
+# --- many applications at once ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One application as the batch functions load it (one query)."""
+
+    id: int
+    number: str
+    org_id: int  # the receiving org (受理机关): the org every count is credited to
+    department_id: int  # the handling department: assigned_org, else the receiving org
+    handler_id: int | None
+    state: str
+    received: date
+    closed: date | None
+
+
+def open_at_q(at: date) -> Q:
+    """Received by `at` and not closed by then (SQL side of `classify`'s open/closed split)."""
+    return Q(received_date__lte=at) & ((Q(closed_date__isnull=True) & ~Q(state="closed")) | Q(closed_date__gt=at))
+
+
+def closed_between_q(start: date, at: date) -> Q:
+    return Q(received_date__lte=at, closed_date__gte=start, closed_date__lte=at)
+
+
+def latest_receipt_that_can_be_overdue(at: date, calendar) -> date | None:
+    """The last receipt date whose plain 20-working-day deadline (条例第33条) is at least one working
+    day before `at`. None when `at` is too early for any. Stepping back day by day on the calendar."""
+    last = at
+    while not calendar.is_working_day(last):  # L: the last working day on or before `at`
+        last -= timedelta(days=1)
+    # The due date must be before L. add_working_days(r, 20) < L  ⇔  r < W, W the 20th working day before L.
+    d, counted = last, 0
+    try:
+        while counted < REPLY_DAYS:
+            d -= timedelta(days=1)
+            counted += calendar.is_working_day(d)
+        return d - timedelta(days=1)
+    except OverflowError:
+        return None
+
+
+def may_be_overdue_q(at: date, calendar=None) -> Q:
+    """SQL superset of the applications that can be overdue at `at` or closed late by `at`.
+
+    The clock's due date is never earlier than 20 working days from the receipt date: a correction
+    restarts the count later, pauses and extensions only move it later. Only a 第35条 date replaces
+    it outright (it should be later, but stored data may say otherwise). So an application received
+    after `latest_receipt_that_can_be_overdue(at)` without a 第35条 event cannot be overdue at `at`.
+    `classify` decides among the candidates; tests check that nothing outside the filter is overdue."""
+    from .models import ClockEvent
+
+    art35 = Exists(ClockEvent.objects.filter(application=OuterRef("pk"), kind=ClockEvent.Kind.ART35_DATE))
+    latest = latest_receipt_that_can_be_overdue(at, calendar or Calendar.from_db())
+    return art35 if latest is None else (Q(received_date__lte=latest) | art35)
+
+
+def chunk_size() -> int:
+    # SQLite counts every IN (…) value as a parameter (999 in older builds); PostgreSQL has no such cap.
+    return min(connection.features.max_query_params or 5000, 5000)
+
+
+def load(queryset) -> tuple[list[Row], dict[int, list[clock.Event]]]:
+    """The applications of `queryset` as rows and their clock events by application id: one query
+    for the applications, one per chunk of ids for the events (only of applications that have any)."""
+    from .models import ClockEvent
+
+    rows = [Row(i, n, o, a or o, h, s, r, c) for i, n, o, a, h, s, r, c in queryset.order_by("id").values_list(
+        "id", "number", "org_id", "assigned_org_id", "handler_id", "state", "received_date", "closed_date")]
+    events: dict[int, list[clock.Event]] = defaultdict(list)
+    ids = [r.id for r in rows]
+    step = chunk_size()
+    for start in range(0, len(ids), step):
+        for app_id, kind, begin, end, days in (
+                ClockEvent.objects.filter(application_id__in=ids[start:start + step]).order_by()
+                .values_list("application_id", "kind", "start", "end", "days")):
+            events[app_id].append(clock.Event(kind, begin, end, days))
+    return rows, events
+
+
+def classify_all(queryset, at: date | None = None, *, closed_from: date | None = None, calendar=None,
+                 fee_pause: bool | None = None, only_candidates: bool = False) -> list[tuple[Row, Timeliness]]:
+    """Every application of `queryset` open at `at`, and (with `closed_from`) those closed between
+    `closed_from` and `at`, each with its classification — on ONE calendar and ONE `at`.
+    `only_candidates`: load only `may_be_overdue_q` (for counting overdue/late at scale; the
+    normal/due-soon/on-time figures are then incomplete)."""
+    at = at or timezone.localdate()
+    pause = fee_pause_setting() if fee_pause is None else fee_pause
+    cal = memo(calendar)
+    scope = open_at_q(at)
+    if closed_from is not None:
+        scope |= closed_between_q(closed_from, at)
+    qs = queryset.filter(scope)
+    if only_candidates:
+        qs = qs.filter(may_be_overdue_q(at, cal))
+    rows, events = load(qs)
+    none: list[clock.Event] = []
+    return [(row, classify(row.received, events.get(row.id, none), cal, at, closed_on=row.closed, fee_pause=pause))
+            for row in rows]
+
+
+@dataclass
+class Counts:
+    """How many applications in each class (and, for convenience, the open ones whose clock stands still)."""
+
+    normal: int = 0
+    due_soon: int = 0
+    overdue: int = 0
+    on_time: int = 0
+    late: int = 0
+    paused: int = 0  # included in `normal`
+    ids: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list), repr=False, compare=False)
+
+    def add(self, t: Timeliness, app_id: int | None = None) -> None:
+        setattr(self, t.status, getattr(self, t.status) + 1)
+        self.paused += t.paused
+        if app_id is not None:
+            self.ids[t.status].append(app_id)
+
+    @property
+    def open(self) -> int:
+        return self.normal + self.due_soon + self.overdue
+
+    @property
+    def closed(self) -> int:
+        return self.on_time + self.late
+
+    def as_dict(self) -> dict[str, int]:
+        return {s: getattr(self, s) for s in Status.values} | {"paused": self.paused}
+
+
+def count(queryset, at: date | None = None, *, by: str | None = "org_id", closed_from: date | None = None,
+          calendar=None, fee_pause: bool | None = None, only_candidates: bool = False) -> dict:
+    """Counts per `by` (a `Row` attribute: "org_id", "department_id", "handler_id"; None: one total
+    under the key None) of the applications `classify_all` selects."""
+    out: dict = defaultdict(Counts)
+    for row, t in classify_all(queryset, at, closed_from=closed_from, calendar=calendar, fee_pause=fee_pause,
+                               only_candidates=only_candidates):
+        out[getattr(row, by) if by else None].add(t, row.id)
+    return dict(out)
+
+
+def overdue(queryset, at: date | None = None, *, calendar=None, fee_pause: bool | None = None
+            ) -> list[tuple[Row, Timeliness]]:
+    """The applications of `queryset` open and overdue at `at`: loads only the SQL candidates."""
+    return [(row, t) for row, t in classify_all(queryset, at, calendar=calendar, fee_pause=fee_pause,
+                                                only_candidates=True) if t.status == Status.OVERDUE]
