@@ -68,3 +68,47 @@ def late_reports(region: Organization, year: int, today: date) -> list[LateRepor
         if published_on is None or published_on > due:
             late.append(LateReport(org=org, deadline=due, status=_status(row), published_on=published_on))
     return late
+
+
+# The three ways a report stands against its deadline (条例第49条), as separate lists — a unit that
+# published late is never listed with the units that have not published.
+ON_TIME, LATE, UNPUBLISHED = "on_time", "late", "unpublished"
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One org's `year` report as of `as_of`: when it was first published (None: not by `as_of`)."""
+
+    org: Organization
+    deadline: date
+    status: str  # workflow.Status value as of now (a version published after `as_of` still says published)
+    published_on: date | None
+    as_of: date
+
+    @property
+    def kind(self) -> str:
+        """ON_TIME (published by the deadline), LATE (published after it) or UNPUBLISHED (not by `as_of`)."""
+        if self.published_on is None:
+            return UNPUBLISHED
+        return ON_TIME if self.published_on <= self.deadline else LATE
+
+    @property
+    def overdue(self) -> bool:
+        """Not published, and the deadline has passed on `as_of` (the deadline day itself is not late)."""
+        return self.published_on is None and self.as_of > self.deadline
+
+
+def publication(region: Organization, year: int, as_of: date) -> list[Publication]:
+    """Every org of `region` (itself and its subtree, in tree order) with its `year` report's
+    publication as of `as_of`: a report first published after `as_of` counts as not yet published."""
+    orgs = list(Organization.objects.filter(path__startswith=region.path).order_by("path"))
+    summary = _summary([o.id for o in orgs], year)
+    out = []
+    for org in orgs:
+        row = summary.get(org.id)
+        published_on = _local_day(row["first_published"]) if row else None
+        if published_on is not None and published_on > as_of:
+            published_on = None
+        out.append(Publication(org=org, deadline=deadline(org.kind, year), status=_status(row),
+                               published_on=published_on, as_of=as_of))
+    return out

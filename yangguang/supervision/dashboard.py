@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from yangguang.orgs.models import Organization
 
-from . import integrations
+from . import facts, integrations
 from .months import Month
 from .stats import MonthStats, month_stats, overdue_applications, series
 
@@ -34,7 +34,7 @@ class Dashboard:
     stats: MonthStats
     names: dict[int, str]
     overdue: list = field(default_factory=list)  # (item, application number, org name, working days over)
-    late_reports: list | None = None
+    reports: dict | None = None  # facts.lists_from_publication: on_time / late / unpublished
     report_status: dict | None = None
     scores: dict | None = None
     columns: list | None = None
@@ -113,8 +113,8 @@ def build(region: Organization, month: Month, today: date | None = None) -> Dash
     items = [i for group in current.values() for i in group]
     board.overdue = sorted(((i, i.number, names.get(i.org_id, ""), i.days_over) for i in items),
                            key=lambda t: (-t[3], t[0].due or today, t[1]))
-    late = integrations.late_reports(region, today.year - 1, today)
-    board.late_reports = None if late is None else [(x, integrations.status_label(str(x.status))) for x in late]
+    publication = integrations.report_publication(region, today.year - 1, today)
+    board.reports = None if publication is None else facts.lists_from_publication(publication)
     board.report_status = integrations.report_status(ids, today.year - 1)
     board.scores = integrations.latest_scores(ids)
     board.columns = integrations.column_status(ids, today)

@@ -34,7 +34,7 @@ def blocks(title: str, facts: dict, narrative: str, issuer: str, date_text: str)
     if facts["below_quota"]:
         out.append(Block("table", headers=("单位", "本月发布", "月度任务"),
                          rows=tuple((b["name"], b["total"], b["quota"]) for b in facts["below_quota"])))
-    out += [Block("h", "三、年度报告发布情况"), Block("p", F.reports_sentence(facts)),
+    out += [Block("h", "三、年度报告发布情况"), *(Block("p", s) for s in F.reports_sentences(facts)),
             Block("h", "四、信息发布较好的单位"), Block("p", F.best_sentence(facts))]
     paragraphs = [p.strip() for p in (narrative or "").splitlines() if p.strip()]
     if paragraphs:

@@ -19,11 +19,11 @@ def _load(path: str, name: str):
         return None
 
 
-def late_reports(region, year: int, today: date) -> list | None:
-    """[LateReport(.org, .deadline, .status)] of annual reports for `year` not published by the
-    deadline (条例第49条); None when the reports app does not provide it."""
-    fn = _load("yangguang.reports.status", "late_reports")
-    return None if fn is None else list(fn(region, year, today))
+def report_publication(region, year: int, as_of: date) -> list | None:
+    """[Publication(.org, .deadline, .status, .published_on, .kind, .overdue)] of every org of the
+    region for its `year` report as of `as_of`; None when the reports app does not provide it."""
+    fn = _load("yangguang.reports.status", "publication")
+    return None if fn is None else list(fn(region, year, as_of))
 
 
 def status_label(code: str) -> str:

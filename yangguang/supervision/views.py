@@ -94,8 +94,12 @@ def _table(board, name: str) -> tuple[str, list[str], list[list]]:
         return ("空白栏目与长期未更新栏目", ["单位", "空白栏目", "长期未更新栏目"],
                 [[n, e, st] for _i, n, e, st in board.column_problems])
     if name == "reports":
-        return (f"{board.report_year}年度报告未按期发布单位", ["单位", "发布期限", "状态"],
-                [[x.org.name, x.deadline, label] for x, label in board.late_reports or ()])
+        lists = board.reports or {"late": [], "unpublished": []}
+        rows = [[x["name"], x["deadline"], "逾期发布", x["published_on"]] for x in lists["late"]]
+        rows += [[x["name"], x["deadline"], "尚未发布（已超过期限）" if x["overdue"] else "尚未发布（期限未到）", ""]
+                 for x in lists["unpublished"]]
+        return (f"{board.report_year}年度报告未按期发布及尚未发布单位（截至{board.today:%Y-%m-%d}）",
+                ["单位", "发布期限", "情况", "发布日期"], rows)
     if name == "trend":
         return ("近12个月信息发布条数", ["月份", "发布条数"],
                 [list(x) for x in zip(board.chart_months, board.chart_totals, strict=True)])

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from yangguang.core.errors import ServiceError
 
 from . import export, services
+from . import facts as F
 from .access import bulletin_in_region, month_choices, region_of
 from .models import Bulletin
 from .months import Month
@@ -61,6 +62,7 @@ def bulletin_detail(request, pk: int):
     facts = services.facts_of(bulletin)
     return render(request, "supervision/bulletin.html", {
         "bulletin": bulletin, "facts": facts, "blocks": services.document_blocks(bulletin, facts),
+        "report_lists": F.report_lists(facts),
         "visibilities": Bulletin.Visibility.choices,
     })
 
