@@ -231,6 +231,29 @@ TASKS = {
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# With YANGGUANG_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend: the SMTP server.
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "20"))  # seconds; a hung server is a failed attempt, retried
+DEFAULT_FROM_EMAIL = env("EMAIL_FROM", "webmaster@localhost")
+
+# Messages to the public (core/outbox.py): SMS through a pluggable sender (core/sms.py) — the
+# default prints them; yangguang.core.sms.HttpSender POSTs JSON to SMS_HTTP_URL with the token.
+SMS_SENDER = env("SMS_SENDER", "yangguang.core.sms.ConsoleSender")
+SMS_HTTP_URL = env("SMS_HTTP_URL")
+SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN")
+SMS_HTTP_TIMEOUT = float(env("SMS_HTTP_TIMEOUT", "10"))
+# A failed e-mail or SMS is retried after 1, 2, 4 … × OUTBOX_RETRY_SECONDS (at most 6 hours apart)
+# and given up after OUTBOX_MAX_ATTEMPTS attempts (defaults: 60 s, 8 attempts ≈ 2 hours).
+OUTBOX_RETRY_SECONDS = int(env("OUTBOX_RETRY_SECONDS", "60"))
+OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "8"))
+# Modules whose audit hooks (core/audit.py on_record) react to business actions; imported at start.
+# yangguang.disclosure.notify: the applicant is told of each step of a 依申请公开 application.
+AUDIT_HOOK_MODULES = ["yangguang.disclosure.notify"]
 
 LOGGING = {
     "version": 1,

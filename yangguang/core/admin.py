@@ -43,3 +43,6 @@ class CalendarYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
         super().save_formset(request, form, formset, change)
         if formset.has_changed():
             form.instance.save(update_fields=["updated_at"])  # a new calendar version for every worker
+
+
+from . import admin_outbox  # noqa: E402,F401 - registers the outbox (对外消息) admin

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -7,4 +9,11 @@ class CoreConfig(AppConfig):
     verbose_name = "公共内核"
 
     def ready(self):
+        from django.conf import settings
+
         from . import login  # noqa: F401 - connects the failed-login counter (user_login_failed)
+
+        # The modules that react to audited actions (core/audit.py on_record): importing one registers
+        # its hooks. Listed in settings, so every reaction to a business action is named in one place.
+        for path in getattr(settings, "AUDIT_HOOK_MODULES", ()):
+            import_module(path)

@@ -13,6 +13,15 @@ head's. What a key outside the database cannot detect is replaying an earlier si
 saved by the attacker (truncation to a copy of an older head): for that, keep the output of
 `yangguang audit head` (the signed head) somewhere else from time to time, e.g. in the monthly
 report; `audit verify --head ID:HASH` checks the chain still contains it.
+
+Hooks: `on_record(prefix, callback)` registers `callback(event)` for every event whose action
+starts with `prefix`; `record()` and `record_many()` call it right after the event row is written,
+inside the same transaction. So what a callback writes (e.g. an outbound message, core/outbox.py)
+commits or rolls back with the change, and a callback that raises rolls the whole change back —
+it is a bug, never swallowed. Callbacks therefore only write rows; anything that talks to the
+outside world (mail, SMS, HTTP) runs after the commit, from a task. Modules that register hooks
+are listed in settings.AUDIT_HOOK_MODULES and imported by CoreConfig.ready(), so the list of
+everything that reacts to audited actions is in one place.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +41,22 @@ from django.utils import timezone
 from .models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
+
+Hook = Callable[[AuditEvent], None]
+_hooks: list[tuple[str, Hook]] = []
+
+
+def on_record(prefix: str, callback: Hook) -> None:
+    """Call `callback(event)` inside the recording transaction for each event whose action starts
+    with `prefix` (registering the same pair twice has no effect)."""
+    if (prefix, callback) not in _hooks:
+        _hooks.append((prefix, callback))
+
+
+def _run_hooks(event: AuditEvent) -> None:
+    for prefix, callback in list(_hooks):
+        if event.action.startswith(prefix):
+            callback(event)
 
 
 def _canonical(event: AuditEvent) -> bytes:
@@ -105,6 +130,7 @@ def record(
     event.mac = event_mac(event.hash)
     event.save()
     _advance(head, event)
+    _run_hooks(event)
     return event
 
 
@@ -131,6 +157,9 @@ def record_many(events: list[tuple[str, tuple[str, Any], int | None, dict]], *, 
     if last.pk is None:  # a backend that does not return ids from a bulk insert
         last = AuditEvent.objects.get(hash=last.hash)
     _advance(head, last)
+    if _hooks:
+        for event in rows:
+            _run_hooks(event)
     return len(rows)
 
 

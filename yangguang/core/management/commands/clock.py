@@ -21,13 +21,15 @@ from django.utils.translation import gettext as _
 
 from yangguang.core.resilience import DATABASE_ERRORS, Backoff, close_connections, describe
 
-EVERY_MINUTE = ["yangguang.publishing.tasks.publish_due_task"]
+# send_outbox: e-mails and SMS queued by actions are enqueued after their commit; this round also
+# retries the failed ones whose backoff has passed, and sends any whose enqueue was lost.
+EVERY_MINUTE = ["yangguang.publishing.tasks.publish_due_task", "yangguang.core.tasks.send_outbox"]
 DAILY = ["yangguang.disclosure.tasks.send_due_alerts", "yangguang.supervision.tasks.generate_monthly_bulletins",
          "yangguang.monitoring.tasks.run_daily_monitoring"]
 
 
 class Command(BaseCommand):
-    help = "定时任务时钟：每分钟放入定时发布任务，每天放入一次到期提醒任务；数据库暂时不可用时等待后重试。"
+    help = "定时任务时钟：每分钟放入定时发布任务和对外消息发送（含失败重试）任务，每天放入一次到期提醒任务；数据库暂时不可用时等待后重试。"
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=int, default=60, help="间隔秒数（默认60）")
