@@ -54,8 +54,8 @@ def test_staff_api_workflow_actions(city, org_a):
 
     assert act("accept").json()["state"] == "accepted"
     assert act("assign", department=org_a.slug).json()["state"] == "assigned"
-    assert act("extend", days=10, reason="需调取档案", on="2025-10-20").json()["due_date"] == "2025-11-13"
-    over = act("extend", days=11, reason="还要延", on="2025-10-21")
+    assert act("extend", days=10, reason="需调取档案", on="2025-10-20", backdate_reason="补录纸质审批单").json()["due_date"] == "2025-11-13"
+    over = act("extend", days=11, reason="还要延", on="2025-10-21", backdate_reason="补录")
     assert over.status_code == 400 and "20个工作日" in over.json()["detail"]
     assert act("fly").status_code == 404
     assert act("accept").status_code == 409

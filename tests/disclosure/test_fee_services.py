@@ -35,12 +35,12 @@ def assigned(city, office, **kw):
 def test_per_page_fee_pauses_the_clock_until_paid(city, office):
     app = assigned(city, office)
     with pytest.raises(InvalidInput, match="0元"):
-        issue_fee_notice(app, office, method="per_page", pages=30, on=D(2025, 9, 10))
-    app = issue_fee_notice(app, office, method="per_page", pages=150, on=D(2025, 9, 10))
+        issue_fee_notice(app, office, method="per_page", pages=30, on=D(2025, 9, 10), backdate_reason="补录")
+    app = issue_fee_notice(app, office, method="per_page", pages=150, on=D(2025, 9, 10), backdate_reason="补录")
     assert app.fee_amount == Decimal("1700")  # 70 × 10 + 50 × 20 (国办函〔2020〕109号)
     with pytest.raises(IllegalTransition):
         services.reply(app, office, reply_type="disclose", outcome="1", on=D(2025, 9, 11))
-    app = record_payment(app, office, on=D(2025, 9, 17))
+    app = record_payment(app, office, on=D(2025, 9, 17), backdate_reason="补录")
     clock = services.clock_of(app, today=D(2025, 9, 17))
     assert clock.paused_days == 5  # 9-11, 12, 15, 16, 17
     # 20 working days from 09-01 end on Sunday 09-28 (a make-up working day); five more working
@@ -49,7 +49,7 @@ def test_per_page_fee_pauses_the_clock_until_paid(city, office):
 
 
 def test_unpaid_fee_closes_as_6_2(city, office):
-    app = issue_fee_notice(assigned(city, office), office, method="per_page", pages=40, on=D(2025, 9, 10))
+    app = issue_fee_notice(assigned(city, office), office, method="per_page", pages=40, on=D(2025, 9, 10), backdate_reason="补录")
     app = services.close_by_process(app, office, outcome="6.2", on=D(2025, 10, 20))
     assert app.outcome == "6.2" and app.state == "closed"
 
@@ -58,7 +58,7 @@ def test_per_application_counts_per_applicant_per_month(city, office):
     apps = [apply(city, day=D(2025, 9, 1 + i % 28)) for i in range(11)]
     assert [nth_in_month(a) for a in apps][:3] == [1, 2, 3]
     eleventh = services.assign(services.accept(apps[-1], office), office, city)
-    app = issue_fee_notice(eleventh, office, method="per_application", on=D(2025, 9, 20))
+    app = issue_fee_notice(eleventh, office, method="per_application", on=D(2025, 9, 20), backdate_reason="补录")
     assert app.fee_amount == Decimal("100")
     other_person = apply(city, day=D(2025, 9, 2), name="王五")
     other_person.id_number = "11010119900307123X"
@@ -67,8 +67,8 @@ def test_per_application_counts_per_applicant_per_month(city, office):
 
 
 def test_fee_pause_is_a_setting(city, office, settings):
-    app = issue_fee_notice(assigned(city, office), office, method="per_page", pages=40, on=D(2025, 9, 10))
-    app = record_payment(app, office, on=D(2025, 9, 17))
+    app = issue_fee_notice(assigned(city, office), office, method="per_page", pages=40, on=D(2025, 9, 10), backdate_reason="补录")
+    app = record_payment(app, office, on=D(2025, 9, 17), backdate_reason="补录")
     paused = services.clock_of(app, today=D(2025, 9, 17))
     settings.DISCLOSURE_FEE_PAUSE = False
     counted = services.clock_of(app, today=D(2025, 9, 17))

@@ -56,7 +56,7 @@ def test_remedies_and_fee_totals(city, office):
                   result_date=date(2025, 12, 20))
     record_remedy(app, office, kind="litigation_direct", filed_date=date(2025, 11, 2))
     assert Remedy.objects.filter(application=app).count() == 2
-    paid = issue_fee_notice(new_app(city, office), office, method="per_page", pages=40, on=date(2025, 10, 9))
-    record_payment(paid, office, on=date(2025, 10, 13))
-    issue_fee_notice(new_app(city, office), office, method="per_page", pages=50, on=date(2025, 10, 9))  # unpaid
+    paid = issue_fee_notice(new_app(city, office), office, method="per_page", pages=40, on=date(2025, 10, 9), backdate_reason="补录")
+    record_payment(paid, office, on=date(2025, 10, 13), backdate_reason="补录")
+    issue_fee_notice(new_app(city, office), office, method="per_page", pages=50, on=date(2025, 10, 9), backdate_reason="补录")  # unpaid
     assert fee_total(city, 2025) == Decimal("100") and fee_total(city, 2024) == 0

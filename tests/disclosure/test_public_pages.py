@@ -230,7 +230,7 @@ def test_status_while_waiting_for_correction(client, city):
         "description": "某文件", "channel": "online", "received_date": date(2025, 9, 26),
     })
     office = new_user("gkb_corr", city, "supervisor")
-    services.request_correction(app, office, on=date(2025, 9, 30), until=date(2025, 10, 20), items="写明文件名称")
+    services.request_correction(app, office, on=date(2025, 9, 30), backdate_reason="补录", until=date(2025, 10, 20), items="写明文件名称")
     assert track(client, app.tracking_code, PHONE).status_code == 302
     html = text(client.get(reverse("apply:status", args=[app.pk])))
     assert "待补正" in html and "收到补正后" in html and ID not in html and "李*" in html

@@ -54,19 +54,19 @@ def test_bad_input_reported_nothing_written(city):
 
 def test_full_path_with_correction_consultation_extension(city, org_a, office, handler):
     app = apply(city)
-    app = services.request_correction(app, office, on=D(2025, 9, 30), until=D(2025, 10, 20), items="请写明学校名称")
+    app = services.request_correction(app, office, on=D(2025, 9, 30), backdate_reason="补录", until=D(2025, 10, 20), items="请写明学校名称")
     assert services.clock_of(app).due is None
     with pytest.raises(InvalidInput, match="补正只能告知一次"):
-        services.request_correction(app, office, on=D(2025, 10, 9), until=D(2025, 10, 20), items="再补")
-    app = services.receive_correction(app, office, on=D(2025, 10, 13))
+        services.request_correction(app, office, on=D(2025, 10, 9), backdate_reason="补录", until=D(2025, 10, 20), items="再补")
+    app = services.receive_correction(app, office, on=D(2025, 10, 13), backdate_reason="补录")
     app = services.assign(app, office, org_a, handler)
-    app = services.start_consultation(app, handler, on=D(2025, 10, 20), party="某学校")
-    app = services.end_consultation(app, handler, on=D(2025, 10, 24))
+    app = services.start_consultation(app, handler, on=D(2025, 10, 20), backdate_reason="补录", party="某学校")
+    app = services.end_consultation(app, handler, on=D(2025, 10, 24), backdate_reason="补录")
     with pytest.raises(NotAllowed):
-        services.approve_extension(app, handler, days=10, reason="需要检索档案", on=D(2025, 11, 3))
-    app = services.approve_extension(app, office, days=15, reason="需要检索档案", on=D(2025, 11, 3))
+        services.approve_extension(app, handler, days=10, reason="需要检索档案", on=D(2025, 11, 3), backdate_reason="补录")
+    app = services.approve_extension(app, office, days=15, reason="需要检索档案", on=D(2025, 11, 3), backdate_reason="补录")
     with pytest.raises(InvalidInput, match="20个工作日"):
-        services.approve_extension(app, office, days=6, reason="还需要时间", on=D(2025, 11, 10))
+        services.approve_extension(app, office, days=6, reason="还需要时间", on=D(2025, 11, 10), backdate_reason="补录")
     clock = services.clock_of(app, today=D(2025, 11, 3))
     # 20 working days from the corrected receipt (10-13) = 11-10; +4 consultation days; +15 extension.
     assert clock.start == D(2025, 10, 13) and clock.paused_days == 4 and clock.extension_days == 15
@@ -89,7 +89,7 @@ def test_other_department_handler_cannot_act(city, org_a, org_b, office, handler
 
 
 def test_closing_by_process_and_withdrawal(city, office):
-    app = services.request_correction(apply(city), office, on=D(2025, 9, 29), until=D(2025, 10, 20), items="补充")
+    app = services.request_correction(apply(city), office, on=D(2025, 9, 29), backdate_reason="补录", until=D(2025, 10, 20), items="补充")
     with pytest.raises(InvalidInput):
         services.close_by_process(app, office, outcome="1", on=D(2025, 10, 21))
     app = services.close_by_process(app, office, outcome="6.1", on=D(2025, 10, 21))

@@ -148,12 +148,12 @@ def test_the_public_form_uses_the_same_messages_as_the_service(city, office):
 
 def test_free_text_of_the_handling_steps_is_cleaned(city, office):
     app = services.register(city, staff_data(), by=office)
-    app = services.request_correction(app, office, on=date(2025, 9, 29), until=date(2025, 10, 20),
+    app = services.request_correction(app, office, on=date(2025, 9, 29), backdate_reason="补录", until=date(2025, 10, 20),
                                       items=f"请写明\x0b学校{RLO}名称\x00")
     event = app.clock_events.get()
     assert event.reason == "请写明学校名称"
     with pytest.raises(InvalidInput, match="须写明需要补正的事项"):
-        services.request_correction(app, office, on=date(2025, 9, 29), until=date(2025, 10, 20), items="\x0b\x00")
+        services.request_correction(app, office, on=date(2025, 9, 29), backdate_reason="补录", until=date(2025, 10, 20), items="\x0b\x00")
     remedy = services_more.record_remedy(app, office, kind="reconsideration", filed_date=date(2025, 11, 3),
                                          note=f"申请人{RLO}不服\x07")
     assert remedy.note == "申请人不服"

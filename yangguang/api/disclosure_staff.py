@@ -97,26 +97,47 @@ class ActionIn(Schema):
     days: int = 0
     reason: str = ""
     department: str = ""  # org slug, for assign
+    backdate_reason: str = ""  # 补录理由: required when `on` is before today
+    comment: str = ""  # approve_extension_request: the approver's comment
 
 
 @router.post("/applications/{app_id}/actions/{action}",
              response={200: ApplicationOut, 400: Error, 403: Error, 404: Error, 409: Error},
              summary="办理动作：accept / assign / request_correction / receive_correction / "
-                     "start_consultation / end_consultation / extend / withdraw")
+                     "start_consultation / end_consultation / extend / request_extension / "
+                     "approve_extension_request / refuse_extension_request / withdraw",
+             description="期限事件的日期（on）不得晚于今天、不得早于上一次期限事件；早于今天须填 backdate_reason（补录理由）。"
+                         "延期、征求意见、补正须在答复期限内办理：答复期限已过时返回 409 和中文说明（条例第33条第二款）。")
 def act(request, app_id: ObjectId, action: str, payload: ActionIn):
+    from yangguang.disclosure import services_extension as ext
     from yangguang.orgs.models import Organization
 
     app = get_object_or_404(visible(request.user), pk=app_id)
-    user, on = request.user, payload.on or timezone.localdate()
+    user, on, late = request.user, payload.on or timezone.localdate(), payload.backdate_reason
+
+    def pending_request():
+        ask = ext.pending(app)
+        if ask is None:
+            raise InvalidInput("该申请没有待审批的延期申请。")
+        return ask
+
     handlers = {
         "accept": lambda: services.accept(app, user),
         "assign": lambda: services.assign(app, user, get_object_or_404(Organization, slug=payload.department)),
         "request_correction": lambda: services.request_correction(
-            app, user, on=on, until=payload.until or on, items=payload.items),
-        "receive_correction": lambda: services.receive_correction(app, user, on=on),
-        "start_consultation": lambda: services.start_consultation(app, user, on=on, party=payload.party),
-        "end_consultation": lambda: services.end_consultation(app, user, on=on),
-        "extend": lambda: services.approve_extension(app, user, days=payload.days, reason=payload.reason, on=on),
+            app, user, on=on, until=payload.until or on, items=payload.items, backdate_reason=late),
+        "receive_correction": lambda: services.receive_correction(app, user, on=on, backdate_reason=late),
+        "start_consultation": lambda: services.start_consultation(app, user, on=on, party=payload.party,
+                                                                  backdate_reason=late),
+        "end_consultation": lambda: services.end_consultation(app, user, on=on, backdate_reason=late),
+        "extend": lambda: services.approve_extension(app, user, days=payload.days, reason=payload.reason, on=on,
+                                                     backdate_reason=late),
+        "request_extension": lambda: ext.request_extension(app, user, days=payload.days, reason=payload.reason)
+        .application,
+        "approve_extension_request": lambda: ext.approve_extension_request(
+            pending_request(), user, on=on, comment=payload.comment, backdate_reason=late).application,
+        "refuse_extension_request": lambda: ext.refuse_extension_request(
+            pending_request(), user, reason=payload.reason).application,
         "withdraw": lambda: services.withdraw(app, user, on=on),
     }
     if action not in handlers:

@@ -11,7 +11,7 @@ from yangguang.core.workdays import Calendar
 from yangguang.orgs.models import Organization, User
 from yangguang.publishing.models import Document
 
-from . import letters, services
+from . import letters, services, services_extension
 from .models import Letter
 
 PEOPLE = [
@@ -51,18 +51,24 @@ def load_applications() -> int:
         letters.issue(app, office, Letter.Kind.RECEIPT)
         created.append(app)
     a = created
+    # Demo cases are entered today with their historical dates: each such date carries its reason.
+    late = "演示数据：按办理时的日期补录。"
     # 1: waiting for a correction
     services.request_correction(a[1], office, on=a[1].received_date + timedelta(days=1), until=today + timedelta(days=10),
-                                items="请写明所在学区或学校名称。")
+                                items="请写明所在学区或学校名称。", backdate_reason=late)
     letters.issue(a[1], office, Letter.Kind.CORRECTION)
-    # 2, 3, 5: assigned to the 教育局 (due soon, overdue, normal)
+    # 2, 3, 5: assigned to the 教育局 (due soon, overdue, normal; 3 stays overdue)
     for i in (2, 3, 4, 5, 6, 7, 8):
         a[i] = services.assign(services.accept(a[i], office), office, edu, handler)
     # 4: consulting a third party
-    services.start_consultation(a[4], handler, on=_working_days_ago(cal, today, 3), party="明溪市白石河水务有限公司")
-    # 6: extension approved by the office
-    services.approve_extension(a[6], office, days=15, reason="涉及多个部门，需调取历年档案。", on=_working_days_ago(cal, today, 2))
-    letters.issue(a[6], office, Letter.Kind.EXTENSION)
+    services.start_consultation(a[4], handler, on=_working_days_ago(cal, today, 3), party="明溪市白石河水务有限公司",
+                                backdate_reason=late)
+    # 6: extension approved by the office within the reply period (条例第33条第二款): received 30
+    # working days ago, approved on its 18th working day, so now due in 5 — the 延期告知书 comes with it
+    services.approve_extension(a[6], office, days=15, reason="涉及多个部门，需调取历年档案。",
+                               on=_working_days_ago(cal, today, 12), backdate_reason=late)
+    # 5: the handler asks for an extension today; it waits for the office (gkb) to approve or refuse
+    services_extension.request_extension(a[5], handler, days=10, reason="需向市档案馆调取2024年标准调整的原始文件。")
     # 7: replied 部分公开, letter issued
     services.reply(a[7], handler, reply_type="partial", outcome="2", on=_working_days_ago(cal, today, 10))
     letters.issue(a[7], handler, Letter.Kind.REPLY, reason="考生身份证号、联系方式等个人信息不予公开（条例第十五条）。")

@@ -73,7 +73,7 @@ def compose(app: Application, kind: str, **ctx) -> LetterContent:
         paras = [_opening(app), f"经审查，申请内容不明确。根据{ACT}第三十条，请于{_d(event.end)}前补正以下内容：{event.reason}",
                  "答复期限自本机关收到补正的申请之日起计算。无正当理由逾期不补正的，视为放弃申请，本机关不再处理该政府信息公开申请。"]
     elif kind == Letter.Kind.EXTENSION:
-        event = app.clock_events.filter(kind=ClockEvent.Kind.EXTENSION).last()
+        event = ctx.get("event") or app.clock_events.filter(kind=ClockEvent.Kind.EXTENSION).last()
         if event is None:
             raise IllegalTransition("该申请没有经批准的延期。")
         paras = [_opening(app), f"因{event.reason}，本机关不能在规定期限内答复。根据{ACT}第三十三条第二款，经本机关政府信息公开"
@@ -130,14 +130,24 @@ def issue(app: Application, by, kind: str, **ctx) -> Letter:
     written: list[str] = []
     try:
         with transaction.atomic():
-            return _issue(app, by, kind, written, **ctx)
+            return produce(app, by, kind, written, **ctx)
     except Exception:
-        for name in written:  # nothing half-written: no files without their row
-            letter_path(name).unlink(missing_ok=True)
+        discard(written)
         raise
 
 
-def _issue(app: Application, by, kind: str, written: list[str], **ctx) -> Letter:
+def discard(written: list[str]) -> None:
+    """Remove the files of a letter whose transaction failed: nothing half-written, no files
+    without their row."""
+    for name in written:
+        letter_path(name).unlink(missing_ok=True)
+
+
+def produce(app: Application, by, kind: str, written: list[str], *, record: bool = True, **ctx) -> Letter:
+    """The letter inside the caller's transaction; the names of the files written are appended to
+    ``written`` (the caller discards them if the transaction fails). ``record=False``: the calling
+    service writes the one audit event of its action and names the letter in it (e.g. the
+    延期告知书 of an approved extension)."""
     app = Application.objects.select_for_update().select_related("org").get(pk=app.pk)
     seq = app.letters.count() + 1
     content = compose(app, kind, **ctx)
@@ -151,7 +161,12 @@ def _issue(app: Application, by, kind: str, written: list[str], **ctx) -> Letter
     letter = Letter.objects.create(application=app, kind=kind, number=number, title=content.title, text=text,
                                    docx_name=docx_name, pdf_name=pdf_name, docx_sha256=docx_sha,
                                    pdf_sha256=pdf_sha, issued_by=by)
-    audit.record("letter.issue", letter, actor=by, org_id=app.org_id, data={
-        "application": app.pk, "kind": kind, "number": number, "docx_sha256": docx_sha, "pdf_sha256": pdf_sha,
-    })
+    if record:
+        audit.record("letter.issue", letter, actor=by, org_id=app.org_id, data=letter_facts(letter))
     return letter
+
+
+def letter_facts(letter: Letter) -> dict:
+    """What an audit event says about an issued letter."""
+    return {"application": letter.application_id, "letter": letter.pk, "kind": letter.kind, "number": letter.number,
+            "docx_sha256": letter.docx_sha256, "pdf_sha256": letter.pdf_sha256}

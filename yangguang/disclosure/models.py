@@ -2,9 +2,10 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .workflow import State
+from .workflow import ExtensionState, State
 
 # Tracking codes: 16 characters from a 31-letter alphabet without look-alikes ≈ 79 bits —
 # unguessable; the status page additionally asks for the phone or e-mail given.
@@ -95,6 +96,10 @@ class ClockEvent(models.Model):
                               on_delete=models.PROTECT, related_name="+")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("批准人"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
+    backdate_reason = models.TextField(_("补录理由"), blank=True,
+                                       help_text=_("日期早于登记当天时必填：为什么事后补录。"))
+    end_backdate_reason = models.TextField(_("结束日期补录理由"), blank=True,
+                                           help_text=_("结束日期早于登记当天时必填。"))
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
@@ -104,6 +109,47 @@ class ClockEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.start}"
+
+
+class ExtensionRequest(models.Model):
+    """延期申请: the handler asks, the head of the disclosure office approves or refuses (条例第33条
+    第二款). The states are one table (workflow.EXTENSION_TRANSITIONS). A head's direct extension is
+    a request approved in the same step (``direct``)."""
+
+    State = ExtensionState
+
+    application = models.ForeignKey(Application, verbose_name=_("申请"), on_delete=models.PROTECT,
+                                    related_name="extension_requests")
+    state = models.CharField(_("状态"), max_length=10, choices=ExtensionState.choices,
+                             default=ExtensionState.REQUESTED)
+    days = models.PositiveSmallIntegerField(_("延长工作日数"))
+    reason = models.TextField(_("延期理由"), help_text=_("写入延期答复告知书。"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人（承办人）"),
+                                     on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decided_on = models.DateField(_("批准日期"), null=True, blank=True,
+                                  help_text=_("计入答复期限的批准之日，不得晚于当时的答复期限。"))
+    decision_comment = models.TextField(_("审批意见"), blank=True)
+    direct = models.BooleanField(_("负责人直接批准"), default=False)
+    event = models.OneToOneField(ClockEvent, verbose_name=_("延期事件"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="extension_request")
+    letter = models.ForeignKey("Letter", verbose_name=_("延期答复告知书"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["application", "requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application"], condition=models.Q(state="requested"),
+                                    name="extension_one_pending_per_application"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.days} {self.get_state_display()}"
 
 
 class ApplicationCounter(models.Model):

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yangguang.core import audit, validators
 from yangguang.core.errors import IllegalTransition, InvalidInput, NotAllowed
@@ -17,7 +18,7 @@ from yangguang.orgs.roles import Role
 
 from . import clock, law
 from .models import Application, ApplicationCounter, ClockEvent
-from .workflow import TRANSITIONS, Action, State, next_state
+from .workflow import Action, State, next_state
 
 REQUIRED = {
     "applicant_type": "申请人类型", "applicant_name": "申请人姓名或名称", "description": "所需信息的名称或描述",
@@ -34,6 +35,52 @@ MAX_LENGTHS = {"applicant_name": ("申请人姓名或名称", 200), "address": (
 def _check_date(value, label: str, errors: list[str], *, not_before: date | None = None) -> None:
     """Not in the future, not before ``not_before`` nor the 条例 (core/validators.py)."""
     validators.gather(errors, validators.check_date, value, label, not_before=not_before)
+
+
+def last_clock_date(app: Application) -> date:
+    """The latest date on the application's clock: its receipt, or the latest day a clock event
+    started or ended. (A correction's ``end`` is the period granted, and a 第35条 event's ``start``
+    the date fixed for the reply — deadlines, not days something happened: not counted.)"""
+    days = [app.received_date]
+    for kind, start, end in app.clock_events.values_list("kind", "start", "end"):
+        if kind != ClockEvent.Kind.ART35_DATE:
+            days.append(start)
+        if end is not None and kind in (ClockEvent.Kind.CONSULTATION, ClockEvent.Kind.FEE):
+            days.append(end)
+    return max(days)
+
+
+def check_clock_date(app: Application, on, label: str, errors: list[str], *, backdate_reason: str = "") -> None:
+    """The date discipline of every clock action: a real date, not in the future, not before the
+    last event on the clock (events are recorded in the order they happen), and a date before
+    today only with the reason it is entered late (补录理由, recorded with the event)."""
+    before = len(errors)
+    _check_date(on, label, errors, not_before=app.received_date)
+    if len(errors) > before or not isinstance(on, date):
+        return
+    last = last_clock_date(app)
+    if on < last:
+        errors.append(_("%(label)s不能早于该申请上一次期限事件的日期（%(last)s）：期限事件须按发生的先后登记。")
+                      % {"label": label, "last": f"{last:%Y-%m-%d}"})
+    if on < timezone.localdate() and not backdate_reason:
+        errors.append(_("%(label)s早于今天：补录以前的日期须写明补录理由。") % {"label": label})
+
+
+def due_on(app: Application, day: date) -> date | None:
+    """The reply deadline as it stood on ``day`` (clock.due_on over the stored events)."""
+    events = [clock.Event(e.kind, e.start, e.end, e.days) for e in app.clock_events.all()]
+    return clock.due_on(app.received_date, events, Calendar.from_db(), day, fee_pause=fee_pause_setting())
+
+
+def check_within_due(app: Application, on: date, what: str) -> None:
+    """条例第33条第二款: a clock action that would move the deadline (extension, consultation, fee
+    notice, correction) must be taken on or before the deadline; once it has passed the
+    application is overdue, and stays so. Refused with IllegalTransition (409 in the API)."""
+    due = due_on(app, on)
+    if due is not None and on > due:
+        raise IllegalTransition(
+            _("答复期限已于%(due)s届满，该申请已超期，不能再于%(on)s%(what)s（条例第33条第二款：延期等须在答复期限内"
+              "办理并告知申请人）。请尽快答复。") % {"due": f"{due:%Y-%m-%d}", "on": f"{on:%Y-%m-%d}", "what": what})
 
 
 def _text(value: str | None) -> str:
@@ -127,12 +174,14 @@ def _event(app, kind, start, *, by, basis, **extra) -> ClockEvent:
     return ClockEvent.objects.create(application=app, kind=kind, start=start, basis=basis, actor=by, **extra)
 
 
-def request_correction(app: Application, by, *, on: date, until: date, items: str) -> Application:
-    """补正告知: once, within 7 working days of receipt (条例第30条)."""
+def request_correction(app: Application, by, *, on: date, until: date, items: str,
+                       backdate_reason: str = "") -> Application:
+    """补正告知: once, within 7 working days of receipt (条例第30条), never after the deadline."""
     _require(by, app)
     items = _text(items)
+    backdate_reason = _text(backdate_reason)
     errors: list[str] = []
-    _check_date(on, "告知日期", errors, not_before=app.received_date)
+    check_clock_date(app, on, _("告知日期"), errors, backdate_reason=backdate_reason)
     if not items:
         errors.append("须写明需要补正的事项。")
     if until <= on:
@@ -143,29 +192,34 @@ def request_correction(app: Application, by, *, on: date, until: date, items: st
         raise InvalidInput("不能告知补正：", details=errors)
     with transaction.atomic():
         app = _lock(app)
+        check_within_due(app, on, _("告知补正"))
         old, new = _move(app, Action.REQUEST_CORRECTION)
         app.save(update_fields=["state"])
-        _event(app, ClockEvent.Kind.CORRECTION_REQUESTED, on, end=until, by=by, basis="条例第30条", reason=items)
+        _event(app, ClockEvent.Kind.CORRECTION_REQUESTED, on, end=until, by=by, basis="条例第30条", reason=items,
+               backdate_reason=backdate_reason)
         late = Calendar.from_db().count_working_days(app.received_date, on) > law.CORRECTION_NOTICE_DAYS
         audit.record("application.request_correction", app, actor=by, org_id=app.org_id, data={
             "from": old, "to": new, "on": on, "until": until, "late_notice": late,
+            "backdate_reason": backdate_reason,
         })
     return app
 
 
-def receive_correction(app: Application, by, *, on: date) -> Application:
+def receive_correction(app: Application, by, *, on: date, backdate_reason: str = "") -> Application:
     _require(by, app)
+    backdate_reason = _text(backdate_reason)
     errors: list[str] = []
-    _check_date(on, "收到补正日期", errors, not_before=app.received_date)
+    check_clock_date(app, on, _("收到补正日期"), errors, backdate_reason=backdate_reason)
     if errors:
         raise InvalidInput("收到补正的日期有误：", details=errors)
     with transaction.atomic():
         app = _lock(app)
         old, new = _move(app, Action.RECEIVE_CORRECTION)
         app.save(update_fields=["state"])
-        _event(app, ClockEvent.Kind.CORRECTION_RECEIVED, on, by=by, basis="条例第30条")
+        _event(app, ClockEvent.Kind.CORRECTION_RECEIVED, on, by=by, basis="条例第30条",
+               backdate_reason=backdate_reason)
         audit.record("application.receive_correction", app, actor=by, org_id=app.org_id,
-                     data={"from": old, "to": new, "on": on})
+                     data={"from": old, "to": new, "on": on, "backdate_reason": backdate_reason})
     return app
 
 
@@ -202,58 +256,65 @@ def assign(app: Application, by, department, handler=None) -> Application:
     return app
 
 
-def start_consultation(app: Application, by, *, on: date, party: str) -> Application:
+def start_consultation(app: Application, by, *, on: date, party: str, backdate_reason: str = "") -> Application:
     _require(by, app)
     party = clean_text(party)
+    backdate_reason = _text(backdate_reason)
+    errors: list[str] = []
     if not party:
-        raise InvalidInput("须写明征求意见的第三方。")
+        errors.append("须写明征求意见的第三方。")
     if len(party) > 200:
-        raise InvalidInput("第三方名称不能超过200个字。")
+        errors.append("第三方名称不能超过200个字。")
+    check_clock_date(app, on, _("发出征求意见日期"), errors, backdate_reason=backdate_reason)
+    if errors:
+        raise InvalidInput(_("不能征求第三方意见："), details=errors)
     with transaction.atomic():
         app = _lock(app)
+        check_within_due(app, on, _("征求第三方意见"))
         old, new = _move(app, Action.START_CONSULTATION)
         app.save(update_fields=["state"])
-        _event(app, ClockEvent.Kind.CONSULTATION, on, by=by, basis="条例第32条、第33条第三款", party=party)
+        _event(app, ClockEvent.Kind.CONSULTATION, on, by=by, basis="条例第32条、第33条第三款", party=party,
+               backdate_reason=backdate_reason)
         audit.record("application.start_consultation", app, actor=by, org_id=app.org_id,
-                     data={"from": old, "to": new, "on": on, "party": party})
+                     data={"from": old, "to": new, "on": on, "party": party, "backdate_reason": backdate_reason})
     return app
 
 
-def end_consultation(app: Application, by, *, on: date) -> Application:
+def end_pause(app: Application, kind: str, on: date, label: str, backdate_reason: str) -> ClockEvent:
+    """The open pause of ``kind`` (locked application), checked to end on ``on``: not before it
+    began nor before any later event, not in the future, backdated only with a reason."""
+    event = app.clock_events.filter(kind=kind, end__isnull=True).first()
+    errors: list[str] = []
+    check_clock_date(app, on, label, errors, backdate_reason=backdate_reason)
+    if event is None or (isinstance(on, date) and on < event.start):
+        errors.append(_("%(label)s不能早于暂停开始之日。") % {"label": label})
+    if errors:
+        raise InvalidInput(_("%(label)s有误：") % {"label": label}, details=errors)
+    return event
+
+
+def end_consultation(app: Application, by, *, on: date, backdate_reason: str = "") -> Application:
     _require(by, app)
+    backdate_reason = _text(backdate_reason)
     with transaction.atomic():
         app = _lock(app)
-        event = app.clock_events.filter(kind=ClockEvent.Kind.CONSULTATION, end__isnull=True).first()
-        if event is None or on < event.start:
-            raise InvalidInput("结束日期不能早于发出征求意见之日。")
+        event = end_pause(app, ClockEvent.Kind.CONSULTATION, on, _("第三方答复或期满日期"), backdate_reason)
         old, new = _move(app, Action.END_CONSULTATION)
         app.save(update_fields=["state"])
-        event.end = on
-        event.save(update_fields=["end"])
+        event.end, event.end_backdate_reason = on, backdate_reason
+        event.save(update_fields=["end", "end_backdate_reason"])
         audit.record("application.end_consultation", app, actor=by, org_id=app.org_id,
-                     data={"from": old, "to": new, "on": on})
+                     data={"from": old, "to": new, "on": on, "backdate_reason": backdate_reason})
     return app
 
 
-def approve_extension(app: Application, approver, *, days: int, reason: str, on: date) -> Application:
-    """延期: approved by the head of the disclosure office, at most 20 working days in total (第33条)."""
-    if not (approver.org_id == app.org_id and (approver.has_role(Role.SUPERVISOR) or approver.has_role(Role.PRINCIPAL))):
-        raise NotAllowed("延期答复须经受理机关政务公开工作机构负责人同意（条例第33条）。")
-    reason = _text(reason)
-    used = sum(app.clock_events.filter(kind=ClockEvent.Kind.EXTENSION).values_list("days", flat=True))
-    if days < 1 or used + days > clock.EXTENSION_MAX_DAYS:
-        raise InvalidInput(f"延长答复期限最长不得超过{clock.EXTENSION_MAX_DAYS}个工作日（条例第33条），已延长{used}个工作日。")
-    if not reason:
-        raise InvalidInput("延期须写明理由。")
-    with transaction.atomic():
-        app = _lock(app)
-        if (app.state, Action.EXTEND) not in TRANSITIONS:
-            raise IllegalTransition(f"处于“{State(app.state).label}”状态的申请不能延期。")
-        _event(app, ClockEvent.Kind.EXTENSION, on, by=approver, approved_by=approver, days=days,
-               basis="条例第33条第二款", reason=reason)
-        audit.record("application.extend", app, actor=approver, org_id=app.org_id,
-                     data={"days": days, "total": used + days, "reason": reason, "on": on})
-    return app
+def approve_extension(app: Application, approver, *, days: int, reason: str, on: date,
+                      backdate_reason: str = "") -> Application:
+    """延期 approved directly by the head of the disclosure office (条例第33条第二款): see
+    services_extension.extend_directly — on or before the deadline, the 延期告知书 issued with it."""
+    from .services_extension import extend_directly
+
+    return extend_directly(app, approver, days=days, reason=reason, on=on, backdate_reason=backdate_reason)
 
 
 def reply(app: Application, by, *, reply_type: str, outcome: str, on: date, published_document=None) -> Application:
@@ -307,9 +368,12 @@ def _close(app, by, action, outcome, on, reply_type="", published_document=None)
 
 def clock_of(app: Application, calendar: Calendar | None = None, today: date | None = None,
              fee_pause: bool | None = None) -> clock.Clock:
+    """The application's clock today; a closed application's as of its closed date (clock.compute)."""
     events = [clock.Event(e.kind, e.start, e.end, e.days) for e in app.clock_events.all()]
+    closed = app.closed_date if app.state == State.CLOSED else None
     return clock.compute(app.received_date, events, calendar or Calendar.from_db(),
-                         today or timezone.localdate(), fee_pause=fee_pause_setting() if fee_pause is None else fee_pause)
+                         today or timezone.localdate(), fee_pause=fee_pause_setting() if fee_pause is None else fee_pause,
+                         closed=closed)
 
 
 def fee_pause_setting() -> bool:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from yangguang.core import audit
 from yangguang.core.errors import InvalidInput
 
 from . import fees
 from .models import Application, ClockEvent
-from .services import _check_date, _lock, _move, _require
+from .services import _lock, _move, _require, _text, check_clock_date, check_within_due, end_pause
 from .workflow import Action
 
 
@@ -25,12 +26,15 @@ def nth_in_month(app: Application) -> int:
     return same.filter(received_date__lte=app.received_date, id__lte=app.id).count()
 
 
-def issue_fee_notice(app: Application, by, *, method: str, on: date, pages: int | None = None) -> Application:
+def issue_fee_notice(app: Application, by, *, method: str, on: date, pages: int | None = None,
+                     backdate_reason: str = "") -> Application:
+    """收费通知 within the handling period, never after the deadline (条例第33条; 国办函〔2020〕109号)."""
     _require(by, app)
     if method not in fees.FeeMethod.values:
         raise InvalidInput("请选择收费方式（按件计收或按量计收，二者只能选一）。")
+    backdate_reason = _text(backdate_reason)
     errors: list[str] = []
-    _check_date(on, "收费通知日期", errors, not_before=app.received_date)
+    check_clock_date(app, on, _("收费通知日期"), errors, backdate_reason=backdate_reason)
     if errors:
         raise InvalidInput("收费通知有误：", details=errors)
     try:
@@ -44,33 +48,30 @@ def issue_fee_notice(app: Application, by, *, method: str, on: date, pages: int 
         raise InvalidInput("按该方式计算应收费用为0元，不应发出收费通知。")
     with transaction.atomic():
         app = _lock(app)
+        check_within_due(app, on, _("发出收费通知"))
         old, new = _move(app, Action.ISSUE_FEE_NOTICE)
         app.fee_method, app.fee_amount, app.fee_pages = method, amount, pages
         app.save(update_fields=["state", "fee_method", "fee_amount", "fee_pages"])
         ClockEvent.objects.create(application=app, kind=ClockEvent.Kind.FEE, start=on, actor=by,
-                                  basis="条例第42条；国办函〔2020〕109号")
+                                  basis="条例第42条；国办函〔2020〕109号", backdate_reason=backdate_reason)
         audit.record("application.fee_notice", app, actor=by, org_id=app.org_id, data={
             "from": old, "to": new, "method": method, "amount": str(amount), "pages": pages, "on": on,
+            "backdate_reason": backdate_reason,
         })
     return app
 
 
-def record_payment(app: Application, by, *, on: date) -> Application:
+def record_payment(app: Application, by, *, on: date, backdate_reason: str = "") -> Application:
     _require(by, app)
+    backdate_reason = _text(backdate_reason)
     with transaction.atomic():
         app = _lock(app)
-        event = app.clock_events.filter(kind=ClockEvent.Kind.FEE, end__isnull=True).first()
-        if event is None or on < event.start:
-            raise InvalidInput("缴费日期不能早于收费通知日期。")
-        errors: list[str] = []
-        _check_date(on, "缴费日期", errors)
-        if errors:
-            raise InvalidInput("缴费日期有误：", details=errors)
+        event = end_pause(app, ClockEvent.Kind.FEE, on, _("缴费日期"), backdate_reason)
         old, new = _move(app, Action.RECORD_PAYMENT)
         app.fee_paid_date = on
         app.save(update_fields=["state", "fee_paid_date"])
-        event.end = on
-        event.save(update_fields=["end"])
-        audit.record("application.fee_paid", app, actor=by, org_id=app.org_id,
-                     data={"from": old, "to": new, "amount": str(app.fee_amount), "on": on})
+        event.end, event.end_backdate_reason = on, backdate_reason
+        event.save(update_fields=["end", "end_backdate_reason"])
+        audit.record("application.fee_paid", app, actor=by, org_id=app.org_id, data={
+            "from": old, "to": new, "amount": str(app.fee_amount), "on": on, "backdate_reason": backdate_reason})
     return app

@@ -13,7 +13,7 @@ from yangguang.core.errors import IllegalTransition, InvalidInput
 from yangguang.core.text import clean_text
 
 from .models import Application, ClockEvent, Remedy
-from .services import _check_date, _lock, _require, _text
+from .services import _check_date, _lock, _require, _text, check_within_due
 from .workflow import OPEN_STATES
 
 
@@ -30,6 +30,7 @@ def set_article35_date(app: Application, by, *, on: date, new_due: date, reason:
         raise InvalidInput("另行确定的答复期限须晚于告知之日。")
     with transaction.atomic():
         app = _lock(app)
+        check_within_due(app, on, "另行确定答复期限")
         ClockEvent.objects.create(application=app, kind=ClockEvent.Kind.ART35_DATE, start=new_due, actor=by,
                                   basis="条例第35条", reason=reason)
         audit.record("application.article35_date", app, actor=by, org_id=app.org_id,

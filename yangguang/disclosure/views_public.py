@@ -30,6 +30,7 @@ from . import law, ratelimit, services
 from .forms_public import ApplicationForm, DeliveryForm, DeliveryRoute, TrackForm
 from .models import Application
 from .tracking import contact_matches
+from .views_staff import closed_label
 from .workflow import OPEN_STATES, State
 
 SUBMITTED = "apply_submitted"  # {"id": pk, "code_shown": bool}: the application this session just filed
@@ -100,10 +101,17 @@ def apply(request):
 
 
 def _clock_context(app: Application) -> dict:
-    clk = services.clock_of(app)
+    """The clock (a closed application's as of its closed date) and whether the application is
+    or was late: 已超期 while open, 逾期答复 once closed — it stays so (clock.py)."""
+    from yangguang.core.workdays import Calendar
+
+    calendar = Calendar.from_db()
+    clk = services.clock_of(app, calendar)
     return {
         "clock": clk,
         "due_weekday": weekday_name(clk.due) if clk.due else "",
+        "late": clk.is_late(calendar),
+        "overdue_since": clk.overdue_since(calendar),
     }
 
 
@@ -180,6 +188,7 @@ def _verified_app(request, pk: int) -> Application:
 def status(request, pk: int):
     app = _verified_app(request, pk)
     is_open = app.state in OPEN_STATES
+    clock_context = _clock_context(app)
     context = {
         "app": app,
         "is_open": is_open,
@@ -189,7 +198,8 @@ def status(request, pk: int):
         "applicant_type": _choice_label(law.ApplicantType, app.applicant_type),
         "masked": _masked(app),
         "letters": app.letters.filter(kind__in=APPLICANT_LETTERS),
-        **(_clock_context(app) if is_open else {}),
+        **clock_context,
+        "closed_label": "" if is_open else closed_label(app, clock_context["late"]),
     }
     return render(request, "apply/status.html", context)
 

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yangguang.core import audit
@@ -22,12 +24,21 @@ from yangguang.orgs.models import Organization, User
 from yangguang.orgs.roles import Role
 from yangguang.orgs.scoping import can_read_org
 
-from . import law, services, services_fees
+from . import law, services, services_extension, services_fees
 from .forms_staff import RegisterForm
 from .models import Application, Letter, Remedy
 from .workflow import TRANSITIONS, Action, State
 
-LIGHT_LABELS = {"green": "正常", "yellow": "临近期限", "red": "今日到期", "overdue": "已超期", "paused": "暂停计时"}
+LIGHT_LABELS = {"green": gettext_lazy("正常"), "yellow": gettext_lazy("临近期限"), "red": gettext_lazy("今日到期"),
+                "overdue": gettext_lazy("已超期"), "paused": gettext_lazy("暂停计时")}
+
+
+def closed_label(app: Application, late: bool) -> str:
+    """A closed application by Clock.is_late: 逾期答复 / 按期答复; closed without a reply (withdrawn,
+    视为放弃): 逾期办结 / 按期办结."""
+    if app.reply_type or app.outcome not in law.PROCESS_OUTCOMES:
+        return str(_("逾期答复") if late else _("按期答复"))
+    return str(_("逾期办结") if late else _("按期办结"))
 
 
 def visible(user):
@@ -61,9 +72,14 @@ def application_list(request):
     qs = qs.exclude(state=State.CLOSED) if show == "open" else qs.filter(state=State.CLOSED)
     rows = []
     for app in qs.order_by("received_date", "id")[:500]:
-        clock = services.clock_of(app, calendar, today) if app.state != State.CLOSED else None
-        light = clock.light(calendar, today) if clock else ""
-        rows.append({"app": app, "clock": clock, "light": light, "light_label": LIGHT_LABELS.get(light, ""),
+        clock = services.clock_of(app, calendar, today)
+        if app.state == State.CLOSED:  # late stays late: 逾期答复, from the clock as of the closed date
+            late = clock.is_late(calendar)
+            light, label, clock = ("overdue" if late else "green"), closed_label(app, late), None
+        else:
+            light = clock.light(calendar, today)
+            label = LIGHT_LABELS.get(light, "")
+        rows.append({"app": app, "clock": clock, "light": light, "light_label": label,
                      "name": shown_name(request.user, app)})
     order = {"overdue": 0, "red": 1, "yellow": 2, "green": 3, "paused": 4, "": 5}
     rows.sort(key=lambda r: (order[r["light"]], r["clock"].due if r["clock"] and r["clock"].due else date.max))
@@ -104,9 +120,13 @@ def detail(request, pk):
     clock = services.clock_of(app, calendar, today)
     departments = Organization.objects.filter(path__startswith=app.org.path).order_by("path")
     handlers = User.objects.filter(org__path__startswith=app.org.path, role_grants__role=Role.HANDLER).select_related("org")
+    late = clock.is_late(calendar)
     return render(request, "applications/detail.html", {
         "app": app, "office": office, "clock": clock, "today": today,
         "light": clock.light(calendar, today) if app.state != State.CLOSED else "",
+        "late": late, "overdue_since": clock.overdue_since(calendar),
+        "closed_label": closed_label(app, late) if app.state == State.CLOSED else "",
+        "ext": extension_context(request.user, app, today),
         "name": shown_name(request.user, app),
         "id_masked": mask_id_card(app.id_number) if app.id_number else "",
         "outcome_label": law.outcome_label(app.outcome) if app.outcome else "",
@@ -116,8 +136,7 @@ def detail(request, pk):
         "remedies": app.remedies.all(), "remedy_kinds": Remedy.Kind.choices, "remedy_results": Remedy.Result.choices,
         "history": audit.history("disclosure.application", app.pk),
         "can": {a: office and _allowed(app, a) for a in Action.values},
-        "is_office_head": request.user.org_id == app.org_id and (
-            request.user.has_role(Role.SUPERVISOR) or request.user.has_role(Role.PRINCIPAL)),
+        "is_office_head": services_extension.can_decide(request.user, app),
         "departments": departments, "handlers": handlers,
         "reply_types": law.ReplyType.choices, "outcomes": law.Outcome.choices,
         "reply_pairs_json": json.dumps({k: list(law.allowed_outcomes(k)) for k in
@@ -128,6 +147,23 @@ def detail(request, pk):
         "type_label": law.ApplicantType(app.applicant_type).label
         if app.applicant_type in law.ApplicantType.values else app.applicant_type,
     })
+
+
+def extension_context(user, app: Application, today: date) -> dict:
+    """What the case page shows about extensions: the requests so far, the pending one, and for
+    this user the actions open to them — or why not (services_extension.*_blocker)."""
+    ext = services_extension
+    pending = ext.pending(app)
+    can_request, can_decide = ext.can_request(user, app), ext.can_decide(user, app)
+    blocker = ext.clock_blocker(app, today) if app.state != State.CLOSED else None
+    used = ext.used_days(app)
+    return {
+        "requests": app.extension_requests.select_related("requested_by", "decided_by", "letter"),
+        "pending": pending, "can_request": can_request, "can_decide": can_decide,
+        "blocker": blocker, "used": used, "left": max(0, law.EXTENSION_MAX_DAYS - used),
+        "max": law.EXTENSION_MAX_DAYS,
+        "show": app.state != State.CLOSED and (can_request or can_decide or pending is not None),
+    }
 
 
 def law_fee_methods():
@@ -168,14 +204,16 @@ def act(request, pk, action):
     app = _app_for(request, pk)
     user, post = request.user, request.POST
     on = _date(request) or timezone.localdate()
+    late = post.get("backdate_reason", "")  # 补录理由, when the date is before today
     try:
         if action == "request_correction":
             until = _date(request, "until")
             if until is None:
                 raise ServiceError("请填写补正期限。")
-            services.request_correction(app, user, on=on, until=until, items=post.get("items", ""))
+            services.request_correction(app, user, on=on, until=until, items=post.get("items", ""),
+                                        backdate_reason=late)
         elif action == "receive_correction":
-            services.receive_correction(app, user, on=on)
+            services.receive_correction(app, user, on=on, backdate_reason=late)
         elif action == "accept":
             services.accept(app, user)
         elif action == "assign":
@@ -185,16 +223,20 @@ def act(request, pk, action):
                 raise ServiceError("请选择承办机构。")
             services.assign(app, user, dept, handler)
         elif action == "start_consultation":
-            services.start_consultation(app, user, on=on, party=post.get("party", ""))
+            services.start_consultation(app, user, on=on, party=post.get("party", ""), backdate_reason=late)
         elif action == "end_consultation":
-            services.end_consultation(app, user, on=on)
+            services.end_consultation(app, user, on=on, backdate_reason=late)
         elif action == "extend":
-            services.approve_extension(app, user, days=int(post.get("days") or 0), reason=post.get("reason", ""), on=on)
+            services.approve_extension(app, user, days=int(post.get("days") or 0), reason=post.get("reason", ""), on=on,
+                                       backdate_reason=late)
+        elif action in ("request_extension", "approve_extension", "refuse_extension"):
+            _extension_action(app, user, action, post, on, late)
         elif action == "fee_notice":
             pages = int(post["pages"]) if post.get("pages", "").isdigit() else None
-            services_fees.issue_fee_notice(app, user, method=post.get("method", ""), pages=pages, on=on)
+            services_fees.issue_fee_notice(app, user, method=post.get("method", ""), pages=pages, on=on,
+                                           backdate_reason=late)
         elif action == "fee_paid":
-            services_fees.record_payment(app, user, on=on)
+            services_fees.record_payment(app, user, on=on, backdate_reason=late)
         elif action == "reply":
             doc = _published_by_index(post.get("index_number", ""))
             services.reply(app, user, reply_type=post.get("reply_type", ""), outcome=post.get("outcome", ""), on=on,
@@ -226,6 +268,20 @@ def act(request, pk, action):
     else:
         messages.success(request, "已办理。")
     return redirect("applications:detail", pk=app.pk)
+
+
+def _extension_action(app: Application, user, action: str, post, on: date, late: str) -> None:
+    ext = services_extension
+    if action == "request_extension":
+        ext.request_extension(app, user, days=int(post.get("days") or 0), reason=post.get("reason", ""))
+        return
+    ask = ext.pending(app)
+    if ask is None or str(ask.pk) != post.get("request", ""):
+        raise ServiceError(_("该延期申请已经审批或不存在，请刷新页面。"))
+    if action == "approve_extension":
+        ext.approve_extension_request(ask, user, on=on, comment=post.get("comment", ""), backdate_reason=late)
+    else:
+        ext.refuse_extension_request(ask, user, reason=post.get("reason", ""))
 
 
 @login_required

@@ -64,3 +64,28 @@ OPEN_STATES = frozenset(s for s in State.values if s != S.CLOSED)
 
 def next_state(state: str, action: str) -> str:
     return step(TRANSITIONS, state, action, states=State, actions=Action, noun="申请")
+
+
+# --- 延期申请 (ExtensionRequest): requested → approved / refused --------------------------------
+
+
+class ExtensionState(models.TextChoices):
+    REQUESTED = "requested", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("已驳回")
+
+
+class ExtensionAction(models.TextChoices):
+    APPROVE = "approve", _("批准延期")
+    REFUSE = "refuse", _("驳回延期申请")
+
+
+EXTENSION_TRANSITIONS: dict[tuple[str, str], str] = {
+    (ExtensionState.REQUESTED, ExtensionAction.APPROVE): ExtensionState.APPROVED,
+    (ExtensionState.REQUESTED, ExtensionAction.REFUSE): ExtensionState.REFUSED,
+}
+
+
+def next_extension_state(state: str, action: str) -> str:
+    return step(EXTENSION_TRANSITIONS, state, action, states=ExtensionState, actions=ExtensionAction,
+                noun=str(_("延期申请")))
