@@ -9,6 +9,7 @@ screening and search. Parsing runs in a child process under the limits of ``extr
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
@@ -18,9 +19,16 @@ from pathlib import PurePosixPath
 from django.utils.translation import gettext as _
 
 from yangguang.core import extract_child
-from yangguang.core.extract_limits import RefusedFile, check_zip_contents, check_zip_directory, current_limits
+from yangguang.core.extract_limits import (
+    ExtractLimits,
+    ExtractTimeout,
+    RefusedFile,
+    check_zip_contents,
+    check_zip_directory,
+    current_limits,
+)
 
-__all__ = ["FileKind", "RefusedFile", "extract_text", "sniff"]
+__all__ = ["ExtractTimeout", "FileKind", "RefusedFile", "extract_text", "sniff"]
 
 
 @dataclass(frozen=True)
@@ -413,13 +421,14 @@ _EXTRACTORS = {
 }
 
 
-def extract_text(data: bytes, kind: FileKind) -> str:
+def extract_text(data: bytes, kind: FileKind, *, inline: bool = False) -> str:
     """Text of a sniffed file; "" for images, archives, OFD, DOC/XLS/WPS.
 
     A DOCX/XLSX/PDF that cannot be read raises RefusedFile: screening is mandatory, so
     an unreadable file must not pass as one without findings. The parser runs in a child
     process under the time and memory limits of ``extract_limits``; exceeding one refuses
-    the file with a message saying which.
+    the file with a message saying which. ``inline=True`` (a web request) waits at most
+    ``inline_seconds``: ExtractTimeout then means "read it in the task worker", not "refused".
     """
     if kind.content_type == "text/plain":
         text = _decode_text(data)
@@ -429,5 +438,8 @@ def extract_text(data: bytes, kind: FileKind) -> str:
     extractor = _EXTRACTORS.get(kind.content_type)
     if extractor is None:
         return ""
+    limits: ExtractLimits = current_limits()
+    if inline:
+        limits = dataclasses.replace(limits, timeout_seconds=min(limits.timeout_seconds, limits.inline_seconds))
     extract_child.preload()
-    return extract_child.run_limited(extractor, data, current_limits(), kind.label)
+    return extract_child.run_limited(extractor, data, limits, kind.label)

@@ -28,7 +28,7 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
-from yangguang.core.extract_limits import ExtractLimits, RefusedFile, megabytes
+from yangguang.core.extract_limits import ExtractLimits, ExtractTimeout, RefusedFile, megabytes
 
 # Tags of the child's answer.
 _TEXT = b"T"  # utf-8 text follows
@@ -162,7 +162,7 @@ def _read_answer(pid: int, fd: int, limits: ExtractLimits) -> bytes:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             _kill(pid)
-            raise RefusedFile(timeout_message(limits))
+            raise ExtractTimeout(timeout_message(limits))
         ready, _w, _x = select.select([fd], [], [], remaining)
         if not ready:
             continue
@@ -199,7 +199,7 @@ def run_limited(parse: Callable[[bytes], str], data: bytes, limits: ExtractLimit
     # SIGABRT from a parser's failed allocation, the kernel's OOM killer) means memory.
     if os.WIFSIGNALED(status):
         if os.WTERMSIG(status) == signal.SIGXCPU:
-            raise RefusedFile(timeout_message(limits))
+            raise ExtractTimeout(timeout_message(limits))
         raise RefusedFile(memory_message(limits))
     raise RefusedFile(_("文件解析进程异常退出，无法完成审查，拒绝接收"))
 

@@ -51,6 +51,11 @@ ZIP_RATIO_MIN_BYTES = 1 * MB
 # above the slowest legitimate file measured (the 100,000-row sheet above: ~17 s on the
 # 2-core test machine).
 EXTRACT_TIMEOUT_SECONDS = 60.0
+# What a web request waits for the parser (issue #15: "a hostile file never costs a web worker more
+# than a second"). A file not read by then is stored as 读取审查中 and read by the task worker under
+# the full limits above (publishing/services/attachments.py); nearly every real attachment (a few
+# pages of Word or PDF) is read well within it.
+EXTRACT_INLINE_SECONDS = 1.0
 # Address space the child may add to what it inherits from the web worker. python-docx on the
 # largest part allowed above would need several GB; a normal attachment needs < 100 MB.
 EXTRACT_MEMORY_BYTES = 1024 * MB
@@ -68,6 +73,7 @@ class ExtractLimits:
     zip_max_ratio: float = ZIP_MAX_RATIO
     zip_ratio_min_bytes: int = ZIP_RATIO_MIN_BYTES
     timeout_seconds: float = EXTRACT_TIMEOUT_SECONDS
+    inline_seconds: float = EXTRACT_INLINE_SECONDS
     memory_bytes: int = EXTRACT_MEMORY_BYTES
     max_text_bytes: int = EXTRACT_MAX_TEXT_BYTES
 
@@ -77,6 +83,11 @@ class RefusedFile(ServiceError):
 
     Defined here so the limits can raise it; ``yangguang.core.extract.RefusedFile`` is the same class.
     """
+
+
+class ExtractTimeout(RefusedFile):
+    """The parser ran out of time (wall clock or CPU): refused, or, for a web request's short
+    inline attempt, handed to the task worker."""
 
 
 def current_limits() -> ExtractLimits:

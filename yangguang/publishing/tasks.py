@@ -9,3 +9,11 @@ from .services import publish_due
 def publish_due_task() -> int:
     """Publish scheduled editions whose time has come (enqueued every minute by `yangguang clock`)."""
     return publish_due()
+
+
+@task()
+def read_attachment_task(attachment_id: int) -> str:
+    """Read an attachment the upload request could not read within its second (services/attachments.py)."""
+    from .services.attachments import read_pending
+
+    return read_pending(attachment_id)

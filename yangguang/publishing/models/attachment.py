@@ -7,7 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 class Attachment(models.Model):
     """A file of an edition. The bytes live under PRIVATE_STORAGE_DIR with a random name;
-    only the attachment view serves them, after checking the document's state."""
+    only the attachment view serves them, after checking the document's state.
+
+    Its text is read (for screening and search) while the upload waits, for at most
+    extract_limits.EXTRACT_INLINE_SECONDS; a file that takes longer is 读取审查中 (pending) and the
+    task worker reads it under the full limits: then 已读取 (ready) or 未通过 (refused). An edition
+    with a pending or refused attachment cannot be submitted or approved."""
+
+    class TextState(models.TextChoices):
+        READY = "ready", _("已读取")
+        PENDING = "pending", _("读取审查中")
+        REFUSED = "refused", _("未通过")
 
     public_id = models.UUIDField(_("编号"), default=uuid.uuid4, unique=True, editable=False)
     edition = models.ForeignKey("publishing.Edition", verbose_name=_("版本"), on_delete=models.CASCADE, related_name="attachments")
@@ -18,6 +28,8 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField(_("大小（字节）"))
     sha256 = models.CharField("SHA-256", max_length=64)
     text = models.TextField(_("提取文本"), blank=True)
+    text_state = models.CharField(_("读取状态"), max_length=10, choices=TextState.choices, default=TextState.READY)
+    refusal = models.TextField(_("未通过原因"), blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 

@@ -59,8 +59,10 @@ def content_hash(edition: Edition) -> str:
         h.update(f"{name}={getattr(edition, name)!s}\n".encode())
     h.update(f"column={edition.document.column_id}\n".encode())
     if edition.pk:
-        for sha in edition.attachments.order_by("id").values_list("sha256", flat=True):
-            h.update(f"attachment={sha}\n".encode())
+        for sha, state in edition.attachments.order_by("id").values_list("sha256", "text_state"):
+            # An attachment whose text is not read yet is other content than the one read:
+            # findings made before the reading are never reused after it (review.rescreen_locked).
+            h.update((f"attachment={sha}\n" if state == "ready" else f"attachment={sha}:{state}\n").encode())
     return h.hexdigest()
 
 

@@ -15,6 +15,7 @@ from yangguang.core.text import clean_fields
 from .. import listing
 from ..models import Attachment, Column, Document, Edition
 from ..workflow import EDITABLE_STATES, OPEN_STATES, Action, State, transition
+from .attachments import enqueue_read
 from .common import (
     EDITABLE_FIELDS,
     check_column,
@@ -160,9 +161,13 @@ def add_attachment(edition: Edition, by, filename: str, data: bytes) -> Attachme
     require_clerk(by, edition.document.org)
     if edition.state not in EDITABLE_STATES:
         raise IllegalTransition("只有草稿或退回修改中的文件可以添加附件。")
+    state = Attachment.TextState.READY
     try:
         kind = extract.sniff(data, filename, max_bytes=settings.ATTACHMENT_MAX_BYTES)
-        text = extract.extract_text(data, kind)
+        try:
+            text = extract.extract_text(data, kind, inline=True)  # at most EXTRACT_INLINE_SECONDS here
+        except extract.ExtractTimeout:
+            text, state = "", Attachment.TextState.PENDING  # the task worker reads it (attachments.py)
     except extract.RefusedFile as exc:
         raise InvalidInput(f"附件“{filename}”未能上传：{exc.message}") from exc
     stored_name = secrets.token_hex(20)
@@ -173,13 +178,16 @@ def add_attachment(edition: Edition, by, filename: str, data: bytes) -> Attachme
             att = Attachment.objects.create(
                 edition=edition, original_name=filename[:255], stored_name=stored_name,
                 content_type=kind.content_type, type_label=kind.label, size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(), text=text, uploaded_by=by,
+                sha256=hashlib.sha256(data).hexdigest(), text=text, text_state=state, uploaded_by=by,
             )
+            if state == Attachment.TextState.PENDING:
+                enqueue_read(att)
             edition.content_hash = content_hash(edition)
             edition.save(update_fields=["content_hash", "updated_at"])
             rescreen(edition)
             audit.record("attachment.add", att, actor=by, org_id=edition.document.org_id,
-                         data={"edition": edition.pk, "name": att.original_name, "sha256": att.sha256, "size": att.size})
+                         data={"edition": edition.pk, "name": att.original_name, "sha256": att.sha256, "size": att.size,
+                               "text_state": state})
     except Exception:
         path.unlink(missing_ok=True)  # nothing half-written: no orphan file without its row
         raise

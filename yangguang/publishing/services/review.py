@@ -13,6 +13,7 @@ from yangguang.orgs.scoping import can_act_in_org
 
 from ..models import Edition, ScreeningFinding
 from ..workflow import Action, State, transition
+from .attachments import require_read
 from .common import require_clerk
 from .publication import go_live_or_schedule
 from .screening import findings_for, open_problems, rescreen
@@ -72,6 +73,7 @@ def submit(edition: Edition, by) -> Edition:
     with transaction.atomic():
         edition = _lock(edition)
         old, new = transition(edition, Action.SUBMIT)
+        require_read(edition)  # screening needs every attachment's text
         findings = rescreen_locked(edition, screened)
         edition.chain = ",".join(chain_of(edition.document.org))
         edition.level = 1
@@ -95,6 +97,7 @@ def approve(edition: Edition, by, comment: str = "") -> Edition:
             transition(edition, Action.APPROVE)  # raises the clear illegal-transition message
         if not can_review(by, edition):
             raise NotAllowed("您不是该文件当前审核级次的审核人。")
+        require_read(edition)
         findings = rescreen_locked(edition, screened)
         blocking, warnings = open_problems(findings)
         if blocking:
