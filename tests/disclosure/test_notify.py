@@ -104,6 +104,22 @@ def test_online_application_with_email_queues_one_message_sent_after_commit(
     assert app.tracking_code not in body and EMAIL not in body  # a hint, never the code or the contact
 
 
+@pytest.mark.django_db(transaction=True)
+def test_committed_action_enqueues_the_task_and_the_worker_sends(city, mailoutbox):
+    """The production path: the action commits, the task row is written after the commit, and
+    the database worker sends the message."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    tasks = DBTaskResult.objects.filter(task_path="yangguang.core.tasks.send_outbox")
+    app = register(city, contact_phone="")
+    [message] = messages_of(app)
+    assert message.state == S.QUEUED and tasks.count() == 1 and mailoutbox == []
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    message.refresh_from_db()
+    assert message.state == S.SENT and [m.to for m in mailoutbox] == [[EMAIL]]
+
+
 def test_sms_through_the_http_sender_is_retried_and_sent(city, django_capture_on_commit_callbacks):
     from django.utils.module_loading import import_string
 

@@ -16,9 +16,8 @@ from .models_outbox import OutboundMessage
 
 @admin.register(OutboundMessage)
 class OutboundMessageAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "channel", "masked_recipient", "kind", "subject", "state", "attempts",
-                    "sent_at", "next_attempt_at")
-    list_filter = ("state", "channel", "kind")
+    list_display = ("created_at", "channel", "masked_recipient", "subject", "state", "attempts", "sent_at")
+    list_filter = ("state", "channel")
     search_fields = ("subject", "object_id")
     date_hierarchy = "created_at"
     fields = ("channel", "masked_recipient", "kind", "subject", "body", "object_type", "object_id", "event", "state",

@@ -148,7 +148,7 @@ def send_due(*, now: datetime | None = None, limit: int = BATCH) -> dict:
             counts[_finish(message, describe(exc))] += 1
         else:
             counts[_finish(message, None)] += 1
-    return dict(counts)
+    return {str(key): n for key, n in counts.items()}
 
 
 def requeue(message: OutboundMessage, by) -> OutboundMessage:
