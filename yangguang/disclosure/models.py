@@ -127,6 +127,8 @@ class ExtensionRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人（承办人）"),
                                      on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    requested_on = models.DateField(_("申请日期"), default=timezone.localdate,
+                                    help_text=_("批准日期不得早于该日。"))
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)

@@ -68,9 +68,10 @@ def request_blocker(user, app: Application, today: date | None = None) -> str | 
     """Why ``user`` cannot ask for an extension today, or None."""
     if not can_request(user, app):
         return _("只有该申请的承办人员可以申请延期。")
-    if pending(app) is not None:
+    problem = clock_blocker(app, today or timezone.localdate())
+    if problem is None and pending(app) is not None:
         return _("已有待审批的延期申请。")
-    return clock_blocker(app, today or timezone.localdate())
+    return problem
 
 
 def approve_blocker(user, ask: ExtensionRequest, today: date | None = None) -> str | None:
@@ -113,12 +114,13 @@ def request_extension(app: Application, by, *, days: int, reason: str) -> Extens
     today = timezone.localdate()
     with transaction.atomic():
         app = _lock(app)
-        if pending(app) is not None:
-            raise IllegalTransition(_("该申请已有待审批的延期申请，请等待政务公开工作机构负责人审批。"))
         problem = clock_blocker(app, today)
         if problem:
             raise IllegalTransition(problem)
-        ask = ExtensionRequest.objects.create(application=app, days=days, reason=reason, requested_by=by)
+        if pending(app) is not None:
+            raise IllegalTransition(_("该申请已有待审批的延期申请，请等待政务公开工作机构负责人审批。"))
+        ask = ExtensionRequest.objects.create(application=app, days=days, reason=reason, requested_by=by,
+                                              requested_on=today)
         audit.record("application.extension_request", app, actor=by, org_id=app.org_id, data={
             "request": ask.pk, "days": days, "reason": reason, "on": today, "due": due_on(app, today),
         })
@@ -172,7 +174,7 @@ def approve_extension_request(ask: ExtensionRequest, by, *, on: date | None = No
     if not can_decide(by, app):
         raise NotAllowed(_("延期须经受理机关政府信息公开工作机构负责人（政务公开办或主要领导）批准（条例第33条）。"))
     on = on or timezone.localdate()
-    asked = timezone.localtime(ask.requested_at).date()
+    asked = ask.requested_on
     if on < asked:
         raise InvalidInput(_("批准日期不能早于提出延期申请之日（%(d)s）。") % {"d": f"{asked:%Y-%m-%d}"})
     backdate_reason = _decision_input(app, on, backdate_reason, days=ask.days)
@@ -234,7 +236,7 @@ def extend_directly(app: Application, by, *, days: int, reason: str, on: date,
         if pending(locked) is not None:
             raise IllegalTransition(_("该申请已有待审批的延期申请，请直接批准或驳回该申请。"))
         ask = ExtensionRequest.objects.create(application=locked, days=days, reason=reason, requested_by=by,
-                                              direct=True)
+                                              requested_on=on, direct=True)
         event, letter, before = _approve(locked, ask, by, on, backdate_reason, written)
         audit.record("application.extend", locked, actor=by, org_id=locked.org_id, data={
             "request": ask.pk, "days": days, "total": used_days(locked), "reason": reason, "on": on,
