@@ -42,6 +42,10 @@ class AnnualReport(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("最后修改人"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(_("最后修改时间"), null=True, blank=True)
+    document = models.OneToOneField(
+        "publishing.Document", verbose_name=_("公开目录中的年报文件"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="annual_report",
+        help_text=_("发布时由本报告生成于“公开年报”栏目；每次发布更正版本即生成该文件的新版本。"))
 
     class Meta:
         verbose_name = _("政府信息公开工作年度报告")

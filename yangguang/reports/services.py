@@ -18,7 +18,7 @@ from yangguang.orgs.models import Organization
 from yangguang.orgs.roles import Role
 from yangguang.orgs.scoping import can_act_in_org
 
-from . import checks, tables
+from . import catalog, checks, tables
 from .models import AnnualReport, EnteredFigures, ReportVersion
 from .scope import scope_ids
 from .workflow import Action, Status, next_status
@@ -162,8 +162,13 @@ def finalize(report: AnnualReport, by) -> ReportVersion:
     return version
 
 
+def _catalog_data(doc) -> dict:
+    return {"document": doc.pk, "index_number": doc.index_number} if doc is not None else {"document": None}
+
+
 def publish(report: AnnualReport, by) -> ReportVersion:
-    """发布 the latest finalized version on the portal."""
+    """发布 the latest finalized version on the portal, and as the report's document in the org's
+    公开年报 catalog column (`catalog`: generated from this version, one record)."""
     _require_leader(by, report.org)
     with transaction.atomic():
         report = _locked(report)
@@ -171,8 +176,9 @@ def publish(report: AnnualReport, by) -> ReportVersion:
         version = report.versions.order_by("-number").first()
         version.published_by, version.published_at = by, timezone.now()
         version.save(update_fields=["published_by", "published_at"])
+        doc = catalog.publish_in_catalog(report, version, by)
         audit.record("report.publish", version, actor=by, org_id=report.org_id,
-                     data={"year": report.year, "version": version.number})
+                     data={"year": report.year, "version": version.number, **_catalog_data(doc)})
     return version
 
 
@@ -188,6 +194,7 @@ def correct(report: AnnualReport, by, *, reason: str) -> ReportVersion:
         version = _freeze(report, by, reason=reason)
         version.published_by, version.published_at = by, version.finalized_at
         version.save(update_fields=["published_by", "published_at"])
+        doc = catalog.publish_in_catalog(report, version, by)
         audit.record("report.correct", version, actor=by, org_id=report.org_id,
-                     data={"year": report.year, "version": version.number, "reason": reason})
+                     data={"year": report.year, "version": version.number, "reason": reason, **_catalog_data(doc)})
     return version
