@@ -10,20 +10,17 @@ At a date `at`, an application received by then is either
   the clock runs, the due day included) / 已超期; or
 - closed: 按期答复 / 逾期答复.
 
-The due date is the clock's (`clock.compute`: receipt or correction + 20 working days, pauses,
-extensions, 第35条; spec/disclosure.md "The clock"), on the official calendar; this module adds no
-calendar arithmetic of its own beyond asking the calendar whether a day is a working day.
+The due date and lateness are the clock's (`clock.compute`: receipt or correction + 20 working days,
+pauses, extensions, 第35条; spec/disclosure.md "The clock"), on the official calendar; this module adds
+no calendar arithmetic of its own beyond asking the calendar whether a day is a working day.
 
-**Late stays late.** 条例第33条第二款 allows an extension only within the reply period, so an
-application is overdue from the first working day after its due date *as the history stood then*,
-and nothing recorded afterwards (an extension, a pause, a 第35条 date) makes it timely again.
-`overdue_since` replays the history: before each dated event it computes the clock from the events
-before that day, and at the end from everything up to `at` (or the closing day). The first check that
-finds a working day past the due date gives the day the application became overdue. An application
-that was ever overdue is 已超期 while open and 逾期答复 once closed. So data stored before the services
-refused late extensions (e.g. due 2026-11-25, extension recorded 2026-12-02) is classified right.
-Between two events the due date is fixed, or moves with the day while a pause runs (a running pause
-cannot expire the clock), so checking at the event days and at the end finds every lapse.
+**Late stays late.** 条例第33条第二款 allows an extension only within the reply period. The clock
+applies events in date order against the due date as it stood that day: one dated after it (an
+extension, a pause, a correction request) does not move the date, so data stored before the services
+refused such events (e.g. due 2026-11-25, extension recorded 2026-12-02) keeps its deadline, and
+`Clock.overdue_since` — the first working day after the due date, once it has come — makes it 已超期
+while open and 逾期答复 once closed. Asked about a past day, the clock is read with the events known
+that day (a pause whose end was recorded later was still running).
 
 Overdue means at least one working day past the due date (`Clock.remaining` < 0, as the 第26条 check
 of `publishing.timeliness`): a reply on the Saturday after a Friday due date is not late.
@@ -50,9 +47,6 @@ from yangguang.core.workdays import Calendar, Result
 
 from . import clock
 from .law import DUE_SOON_DAYS, REPLY_DAYS
-
-# Which events' `end` is the end of a pause (truncated to the day the clock is looked at).
-_PAUSES = (clock.CONSULTATION, clock.FEE)
 
 
 class Status(TextChoices):
@@ -138,65 +132,43 @@ class Timeliness:
         return ""
 
 
-def _known(events: Iterable[clock.Event], day: date, *, strict: bool) -> list[clock.Event]:
-    """The events as the system knew them on `day`: those dated before it (`strict`) or on/before it;
-    a pause whose end was recorded later was still running then (end unknown, as `clock.compute`
-    treats an open pause: counted to the day, a consultation at most its 15 working days)."""
+def _known(events: Iterable[clock.Event], day: date) -> list[clock.Event]:
+    """The events as the system knew them on `day`: those dated on or before it; a pause whose end
+    was recorded after `day` was still running then (end unknown, as `clock.compute` reads an open
+    pause: counted to the day, a consultation at most its 15 working days)."""
     out = []
     for e in events:
-        if e.start > day or (strict and e.start == day):
+        if e.start > day:
             continue
-        if e.kind in _PAUSES and e.end is not None and e.end > day:
+        if e.kind in clock.PAUSES and e.end is not None and e.end > day:
             e = replace(e, end=None)
         out.append(e)
     return out
 
 
-def _past_due(c: clock.Clock, calendar, day: date) -> bool:
-    """At least one working day past the due date on `day` (`Clock.remaining` < 0)."""
-    return c.due is not None and day > c.due and calendar.count_working_days(c.due, day) > 0
-
-
-def _first_day_over(due: date, calendar) -> date:
-    return calendar.add_working_days(due, 1).date
-
-
-def overdue_since(received: date, events: Iterable[clock.Event], calendar, until: date, *,
-                  fee_pause: bool = True) -> tuple[date | None, clock.Clock]:
-    """(The first working day on which the application was past its due date, by `until`, or None;
-    the clock as of `until`). See the module docstring: the history is replayed event day by event
-    day, so a later extension or pause never hides a lapse."""
-    events = list(events)
-    for day in sorted({e.start for e in events if e.start <= until}):
-        c = clock.compute(received, _known(events, day, strict=True), calendar, day, fee_pause=fee_pause)
-        if _past_due(c, calendar, day):
-            final = clock.compute(received, _known(events, until, strict=False), calendar, until, fee_pause=fee_pause)
-            return _first_day_over(c.due, calendar), final
-    final = clock.compute(received, _known(events, until, strict=False), calendar, until, fee_pause=fee_pause)
-    if _past_due(final, calendar, until):
-        return _first_day_over(final.due, calendar), final
-    return None, final
-
-
 def classify(received: date, events: Iterable[clock.Event], calendar, at: date, *,
              closed_on: date | None = None, fee_pause: bool = True) -> Timeliness:
     """THE classification of one application at `at` (received on or before `at`). `closed_on`: the
-    closing day, if closed; a closing after `at` is not known at `at`, so the application is open then."""
-    if closed_on is not None and closed_on <= at:
-        since, c = overdue_since(received, events, calendar, closed_on, fee_pause=fee_pause)
+    closing day, if closed; a closing after `at` is not known at `at`, so the application is open then.
+    The clock is read as the system knew it on `at` (or on the closing day): events recorded later
+    are not yet there."""
+    closed = closed_on is not None and closed_on <= at
+    day = closed_on if closed else at
+    c = clock.compute(received, _known(events, day), calendar, day, fee_pause=fee_pause,
+                      closed=closed_on if closed else None)
+    since = c.overdue_since(calendar)  # late stays late: events after a lapse never moved the date
+    if closed:
         return Timeliness(Status.LATE if since else Status.ON_TIME, at, c.due, None, since,
                           provisional=c.provisional, closed_on=closed_on)
-    since, c = overdue_since(received, events, calendar, at, fee_pause=fee_pause)
     remaining = c.remaining(calendar, at)
-    paused = c.awaiting_correction or c.paused_now
+    paused = (c.awaiting_correction or c.paused_now) and since is None
     if since is not None:
         status = Status.OVERDUE
     elif not paused and remaining is not None and remaining <= DUE_SOON_DAYS:
         status = Status.DUE_SOON
     else:
         status = Status.NORMAL
-    return Timeliness(status, at, c.due, remaining, since, paused=paused and since is None,
-                      provisional=c.provisional)
+    return Timeliness(status, at, c.due, remaining, since, paused=paused, provisional=c.provisional)
 
 
 def fee_pause_setting() -> bool:
