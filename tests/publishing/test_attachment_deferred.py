@@ -6,6 +6,8 @@ import time
 
 import docx
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from yangguang.core import extract
@@ -58,6 +60,11 @@ def test_slow_attachment_is_read_by_the_worker_and_screened(staff_a, monkeypatch
     assert DBTaskResult.objects.count() == tasks_before + 1  # queued for the worker after commit
     with pytest.raises(ServiceError, match="正在读取和审查"):
         services.submit(edition, staff_a.clerk)
+    # the page never says 审查通过 while a file is unread
+    client = Client()
+    client.force_login(staff_a.clerk)
+    page = client.get(reverse("workbench:edition", args=[edition.pk])).content.decode()
+    assert "审查未完成：附件“大表.docx”读取审查中" in page and "审查通过" not in page
 
     assert read_pending(att.pk) == "ready"
     att.refresh_from_db()

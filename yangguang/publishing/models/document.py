@@ -139,6 +139,10 @@ class Edition(models.Model):
     def org(self):
         return self.document.org
 
+    def unread_attachments(self):
+        """Attachments whose text is not (or could not be) read: screening is incomplete."""
+        return self.attachments.exclude(text_state="ready") if self.pk else self.attachments.none()
+
 
 class IndexCounter(models.Model):
     """The last 索引号 serial handed out per org and year; locked row by row on allocation."""
