@@ -46,6 +46,14 @@ def problems(tables: dict) -> list[str]:
     for key in R.TABLE3_KEYS:
         if any(v < 0 for v in t3[key]):
             out.append(f"表三“{labels[key]}”行有负数。")
+    timely = tables.get("timeliness")  # reports.replies: the same applications, classified
+    if timely is not None:
+        if timely["closed"] != t3["total"][6]:
+            out.append(f"答复时效：本年办结{timely['closed']}件（按期{timely['on_time']}件、逾期{timely['late']}件），"
+                       f"与表三“（七）总计”（{t3['total'][6]}）不一致。")
+        if timely["carried_out"] != t3["carried_out"][6]:
+            out.append(f"答复时效：结转下年度{timely['carried_out']}件，与表三“四、结转下年度继续办理”"
+                       f"（{t3['carried_out'][6]}）不一致。")
     t4 = tables["table4"]
     heads = ("行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）")
     for n, head in enumerate(heads):
@@ -57,6 +65,15 @@ def problems(tables: dict) -> list[str]:
 
 def _pct(part: int, whole: int) -> str:
     return f"{part * 100 / whole:.1f}%" if whole else "—"
+
+
+def _timeliness_proposal(timely: dict | None) -> list[tuple[str, str]]:
+    if timely is None:
+        return []
+    text = f"本年办结的{timely['closed']}件申请中，按期答复{timely['on_time']}件、逾期答复{timely['late']}件"
+    if timely["carried_out"]:
+        text += f"；结转下年度的{timely['carried_out']}件中，截至{timely['as_of']}已超过答复期限{timely['overdue']}件"
+    return [("答复时效", text + "。")]
 
 
 def proposals(tables: dict, fee_yuan: Decimal) -> list[tuple[str, str]]:
@@ -72,6 +89,7 @@ def proposals(tables: dict, fee_yuan: Decimal) -> list[tuple[str, str]]:
         ("办理结果", f"予以公开{t3['1'][6]}件（占办结数的{_pct(t3['1'][6], closed)}），"
                  f"部分公开{t3['2'][6]}件，不予公开{t3['3'][6]}件，无法提供{t3['4'][6]}件，"
                  f"不予处理{t3['5'][6]}件，其他处理{t3['6'][6]}件。"),
+        *_timeliness_proposal(tables.get("timeliness")),
         ("复议诉讼", f"因政府信息公开引发行政复议{t4[4]}件、行政诉讼{t4[9] + t4[14]}件，"
                  f"其中被纠正{t4[1] + t4[6] + t4[11]}件。"),
         ("信息处理费", f"本年收取政府信息公开信息处理费{fee_yuan:.2f}元。"),

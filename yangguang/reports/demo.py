@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from yangguang.orgs.models import Organization, User
 
-from . import checks, services, tables
+from . import checks, replies, services, tables
 from .scope import scope_ids
 
 PROBLEMS = ("一是部分栏目更新不够及时，个别政策文件解读材料发布滞后；二是依申请公开答复文书的规范性有待提高。"
@@ -26,7 +26,7 @@ PLAN = (
 
 
 def _overview(org, year: int) -> str:
-    computed = tables.compute(org, year)
+    computed = replies.with_figures(tables.compute(org, year), scope_ids(org), year)
     fee = services.fee_total_yuan(scope_ids(org), year)
     sentences = [text for label, text in checks.proposals(computed, fee) if label != "信息处理费"]
     return (f"{year}年，{org.name}认真贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、不公开为例外，"

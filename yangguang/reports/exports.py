@@ -65,9 +65,12 @@ def from_version(version) -> ReportContent:
 
 
 def from_draft(org, year: int, report=None) -> ReportContent:
+    from .replies import with_figures
+    from .scope import scope_ids
     from .tables import compute
 
-    return ReportContent(org_name=org.name, org_code=org.code, year=year, tables=compute(org, year),
+    return ReportContent(org_name=org.name, org_code=org.code, year=year,
+                         tables=with_figures(compute(org, year), scope_ids(org), year),
                          overview=getattr(report, "overview", ""), problems=getattr(report, "problems", ""),
                          other=getattr(report, "other", ""))
 
@@ -80,6 +83,7 @@ def to_json(content: ReportContent) -> str:
         "correction_reason": content.correction_reason,
         "sections": {"overview": content.overview, "problems": content.problems, "other": content.other},
         "table2": content.tables["table2"], "table3": content.tables["table3"], "table4": content.tables["table4"],
+        **({"timeliness": content.tables["timeliness"]} if "timeliness" in content.tables else {}),
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
 

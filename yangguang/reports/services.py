@@ -18,7 +18,7 @@ from yangguang.orgs.models import Organization
 from yangguang.orgs.roles import Role
 from yangguang.orgs.scoping import can_act_in_org
 
-from . import catalog, checks, tables
+from . import catalog, checks, replies, tables
 from .models import AnnualReport, EnteredFigures, ReportVersion
 from .scope import scope_ids
 from .workflow import Action, Status, next_status
@@ -128,7 +128,7 @@ def save_narrative(org: Organization, year: int, by, **sections: str) -> AnnualR
 def _freeze(report: AnnualReport, by, *, reason: str = "") -> ReportVersion:
     """Compute and check the tables now; store them with the narrative in a new version."""
     ids = scope_ids(report.org)
-    computed = tables.compute(report.org, report.year)
+    computed = replies.with_figures(tables.compute(report.org, report.year), ids, report.year)
     found = checks.problems(computed)
     if not report.overview.strip():
         found.insert(0, "“一、总体情况”尚未填写。")

@@ -54,6 +54,7 @@ def ordered(t: Tables) -> Tables:
                    **{k: t2[k] for k in ("licensing", "penalty", "enforcement", "fees")}},
         "table3": {k: t["table3"][k] for k in R.TABLE3_KEYS},
         "table4": list(t["table4"]),
+        **({"timeliness": t["timeliness"]} if "timeliness" in t else {}),  # reports.replies, versions since #14
     }
 
 

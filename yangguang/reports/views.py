@@ -18,7 +18,7 @@ from yangguang.orgs.models import Organization
 from yangguang.orgs.roles import Role
 from yangguang.orgs.scoping import can_act_in_org, can_read_org
 
-from . import checks, exports, layout, services, tables
+from . import checks, exports, layout, replies, services, tables
 from .forms import CorrectForm, FiguresForm, NarrativeForm
 from .models import AnnualReport, EnteredFigures, ReportVersion
 from .rows import deadline
@@ -63,7 +63,7 @@ def home(request):
 
 def _editor_context(request, org: Organization, year: int, *, narrative=None, figures_form=None) -> dict:
     report = AnnualReport.objects.filter(org=org, year=year).first()
-    computed = tables.compute(org, year)
+    computed = replies.with_figures(tables.compute(org, year), scope_ids(org), year)
     fee = services.fee_total_yuan(scope_ids(org), year)
     figures = EnteredFigures.objects.filter(org=org, year=year).select_related("entered_by").first()
     if narrative is None:
