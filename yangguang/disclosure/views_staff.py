@@ -33,6 +33,30 @@ LIGHT_LABELS = {"green": gettext_lazy("正常"), "yellow": gettext_lazy("临近�
                 "overdue": gettext_lazy("已超期"), "paused": gettext_lazy("暂停计时")}
 
 
+# The case history in words (办理记录): audit action → label; an unknown action shows as recorded.
+HISTORY_LABELS = {
+    "application.register": gettext_lazy("登记申请"), "application.accept": gettext_lazy("受理"),
+    "application.assign": gettext_lazy("分办"), "application.request_correction": gettext_lazy("告知补正"),
+    "application.receive_correction": gettext_lazy("收到补正"),
+    "application.start_consultation": gettext_lazy("征求第三方意见"),
+    "application.end_consultation": gettext_lazy("第三方意见期满或已答复"),
+    "application.extension_request": gettext_lazy("申请延期"),
+    "application.extension_refuse": gettext_lazy("驳回延期申请"),
+    "application.extend": gettext_lazy("批准延期，签发延期答复告知书"),
+    "application.fee_notice": gettext_lazy("发出收费通知"), "application.fee_paid": gettext_lazy("登记缴费"),
+    "application.article35_date": gettext_lazy("依第35条另行确定答复期限"),
+    "application.reply": gettext_lazy("答复办结"), "application.close_by_process": gettext_lazy("程序性办结"),
+    "application.withdraw": gettext_lazy("申请人撤回"), "application.remedy": gettext_lazy("登记复议或诉讼"),
+    "application.proof_add": gettext_lazy("上传申请材料"), "application.proof_view": gettext_lazy("查看申请材料"),
+    "application.view_id": gettext_lazy("查看完整身份证明号码"), "application.import": gettext_lazy("导入历史数据"),
+}
+
+
+def history_rows(app: Application) -> list[dict]:
+    return [{"at": h.created_at, "actor": h.actor_label, "label": HISTORY_LABELS.get(h.action, h.action)}
+            for h in audit.history("disclosure.application", app.pk)]
+
+
 def closed_label(app: Application, late: bool) -> str:
     """A closed application by Clock.is_late: 逾期答复 / 按期答复; closed without a reply (withdrawn,
     视为放弃): 逾期办结 / 按期办结."""
@@ -134,7 +158,7 @@ def detail(request, pk):
         "events": app.clock_events.select_related("actor", "approved_by"),
         "letters": app.letters.all(), "letter_kinds": Letter.Kind.choices,
         "remedies": app.remedies.all(), "remedy_kinds": Remedy.Kind.choices, "remedy_results": Remedy.Result.choices,
-        "history": audit.history("disclosure.application", app.pk),
+        "history": history_rows(app),
         "can": {a: office and _allowed(app, a) for a in Action.values},
         "is_office_head": services_extension.can_decide(request.user, app),
         "departments": departments, "handlers": handlers,
