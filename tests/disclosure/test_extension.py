@@ -16,6 +16,7 @@ from yangguang.disclosure import clock, services
 from yangguang.disclosure.clock import EXTENSION, Event, compute
 from yangguang.disclosure.models import ClockEvent
 from yangguang.disclosure.services_fees import issue_fee_notice
+from yangguang.disclosure.services_more import set_article35_date
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +103,7 @@ def test_approval_date_discipline(city, office, handler, today):
     assert event.backdate_reason == "纸质函件已于当日寄出"
 
 
-@pytest.mark.parametrize("action", ["correction", "consultation", "fee"])
+@pytest.mark.parametrize("action", ["correction", "consultation", "fee", "article35"])
 def test_other_clock_actions_refused_after_the_due_date(city, office, handler, today, action):
     app = assigned(city, office, handler)
     if action == "correction":  # 补正 is asked before acceptance
@@ -115,6 +116,8 @@ def test_other_clock_actions_refused_after_the_due_date(city, office, handler, t
             services.request_correction(app, office, on=LATE_DAY, until=D(2026, 12, 20), items="写明小区名称")
         elif action == "consultation":
             services.start_consultation(app, handler, on=LATE_DAY, party="某物业公司")
+        elif action == "article35":  # a 第35条 date fixed after the deadline would hide it too
+            set_article35_date(app, office, on=LATE_DAY, new_due=D(2027, 1, 29), reason="申请数量明显超出合理范围")
         else:
             issue_fee_notice(app, office, method="per_page", pages=200, on=LATE_DAY)
     assert not ClockEvent.objects.filter(application=app).exists()
