@@ -63,6 +63,13 @@ def test_a_report_published_after_the_month_is_not_yet_published_in_it(region):
     assert names["on_time"] == ["测试市教育局"]
 
 
+def test_unpublished_all_past_their_deadline_said_once(region):
+    march = F.compute(region["city"], Month(2026, 4), today=date(2026, 5, 5))  # as of 2026-04-30
+    unpublished = F.reports_sentences(march)[-1]
+    assert unpublished == ("尚未发布2个单位，均已超过发布期限：测试市（应于2026-03-31前发布）、"
+                           "测试市教育局基础教育科（应于2026-01-31前发布）。")
+
+
 def test_every_deadline_met_is_said_once(city, monkeypatch):
     _publish(city, datetime(2026, 3, 2, 9), monkeypatch)
     facts = F.compute(city, Month(2026, 3), today=date(2026, 4, 2))
@@ -86,5 +93,5 @@ def test_bulletins_issued_before_keep_their_facts_but_not_the_mixed_sentence():
         {"org_id": 2, "name": "明溪市民政局", "deadline": "2025-01-31", "status": "起草中"}]}
     sentences = _paragraph(old)
     assert "逾期发布1个单位：明溪市人民政府（应于2025-03-31前发布）。" in sentences
-    assert "尚未发布1个单位：明溪市民政局（应于2025-01-31前发布，已超过期限）。" in sentences
+    assert "尚未发布1个单位，已超过发布期限：明溪市民政局（应于2025-01-31前发布）。" in sentences
     assert not any("明溪市人民政府" in s and "尚未发布" in s for s in sentences)

@@ -142,9 +142,16 @@ def reports_sentences(facts: dict) -> list[str]:
     else:
         out.append("没有逾期发布的单位。")
     if unpublished:
-        names = "、".join(f"{x['name']}（应于{x['deadline']}前发布，" + ("已超过期限）" if x["overdue"] else "期限未到）")
-                         for x in unpublished)
-        out.append(f"尚未发布{len(unpublished)}个单位：{names}。")
+        overdue = {bool(x["overdue"]) for x in unpublished}
+        if len(overdue) == 1:  # all past the deadline, or none: said once for the list
+            both = "均" if len(unpublished) > 1 else ""
+            state = f"，{both}已超过发布期限" if True in overdue else f"，发布期限{both}未到"
+            names = "、".join(f"{x['name']}（应于{x['deadline']}前发布）" for x in unpublished)
+        else:
+            state = ""
+            names = "、".join(f"{x['name']}（应于{x['deadline']}前发布，" + ("已超过期限）" if x["overdue"] else "期限未到）")
+                             for x in unpublished)
+        out.append(f"尚未发布{len(unpublished)}个单位{state}：{names}。")
     else:
         out.append("没有尚未发布的单位。")
     return out
