@@ -74,3 +74,20 @@ def test_a_correction_is_the_next_edition_of_the_same_document(org_a, published)
 def test_the_demo_types_no_report_into_the_column():
     plans = publishing_demo._plan_all(publishing_demo.Demo(progress=lambda msg: None))
     assert plans and not [p for p in plans if p.column == catalog.COLUMN_SLUG]
+
+
+def test_editor_lists_column_documents_no_report_generated(org_a, published):
+    """A report typed into the column by hand (as the demo did) is named on the report editor."""
+    from django.test import Client
+    from helpers import Staff
+
+    staff = Staff(org_a, "x")
+    typed = staff.publish(staff.draft(title="测试市教育局2025年政府信息公开工作年度报告（手工录入）", column="gknb",
+                                      body="收到政府信息公开申请14件，均在法定期限内答复。"))
+    report, version, leader = published
+    assert list(catalog.foreign_documents(org_a)) == [typed.document]
+    client = Client()
+    client.force_login(leader)
+    html = client.get(f"/workbench/reports/{org_a.pk}/{YEAR}/").content.decode()
+    assert "不是由年度报告生成的文件" in html and "（手工录入）" in html
+    assert typed.document.index_number in html

@@ -75,3 +75,10 @@ def publish_in_catalog(report: AnnualReport, version: ReportVersion, by) -> Docu
         report.document = doc
         report.save(update_fields=["document"])
     return doc
+
+
+def foreign_documents(org):
+    """Public documents in `org`'s 公开年报 column that no report generated (typed in by hand, or
+    imported): they may say something other than the report module; the editor lists them."""
+    return (Document.objects.public().filter(org=org, column__slug=COLUMN_SLUG, annual_report__isnull=True)
+            .select_related("live_edition", "column").order_by("-first_published_at"))

@@ -18,7 +18,7 @@ from yangguang.orgs.models import Organization
 from yangguang.orgs.roles import Role
 from yangguang.orgs.scoping import can_act_in_org, can_read_org
 
-from . import checks, exports, layout, replies, services, tables
+from . import catalog, checks, exports, layout, replies, services, tables
 from .forms import CorrectForm, FiguresForm, NarrativeForm
 from .models import AnnualReport, EnteredFigures, ReportVersion
 from .rows import deadline
@@ -82,6 +82,7 @@ def _editor_context(request, org: Organization, year: int, *, narrative=None, fi
         "can_sign_off": services.can_sign_off(request.user, org),
         "scope": list(Organization.objects.filter(id__in=scope_ids(org)).values_list("name", flat=True)),
         "deadline": deadline(org.kind, year),
+        "foreign_documents": list(catalog.foreign_documents(org)[:20]),
     }
 
 
