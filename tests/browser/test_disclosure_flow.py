@@ -1,5 +1,6 @@
 """依申请公开 end to end in real Chromium: apply, correction via the tracking page, consultation,
-a 部分公开 reply, and the applicant downloading the reply letter as .docx and .pdf."""
+a 部分公开 reply confirmed on the page that shows the letter, and the applicant downloading the
+reply letter as .docx and .pdf."""
 
 import io
 import re
@@ -80,19 +81,19 @@ def test_apply_correct_consult_partial_reply(live_server, browser, city):
     act(clerk, "assign")
     act(clerk, "start_consultation", {"第三方": "明溪市某物业服务有限公司"})
     act(clerk, "end_consultation")
-    form = clerk.locator("form[action$='/act/reply/']")
+    form = clerk.locator("#reply-form")
     form.get_by_label("答复类型（条例第36、37条）").select_option("partial")
-    form.get_by_label("办理结果（年报表三）").select_option("2")
-    form.locator("button[type=submit]").click()
+    assert form.get_by_label("办理结果（年报表三）").input_value() == "2"  # the only outcome of 部分公开
+    form.get_by_label("理由或获取途径（写入答复书）").fill("涉及第三方商业信息的部分不予公开。")
+    form.get_by_role("button", name="预览答复书并确认").click()
+    clerk.wait_for_load_state()
+    app.refresh_from_db()
+    assert app.state == "assigned" and "涉及第三方商业信息的部分不予公开。" in clerk.locator("#letter-preview").inner_text()
+    clerk.get_by_role("button", name="确认答复并签发答复书").click()
     clerk.wait_for_load_state()
     app.refresh_from_db()
     assert app.state == "closed" and app.outcome == "2"
-    letters = clerk.locator("form[action$='/letters/issue/']")
-    letters.get_by_label("文书类型").select_option("reply")
-    letters.get_by_label("理由或获取途径（答复书用，可空）").fill("涉及第三方商业信息的部分不予公开。")
-    letters.locator("button[type=submit]").click()
-    clerk.wait_for_load_state()
-    assert "文书已签发" in clerk.content()
+    assert "已答复并办结" in clerk.content()
 
     citizen.reload()
     assert "政府信息公开申请答复书" in citizen.content()
@@ -119,8 +120,10 @@ def test_reply_form_offers_only_consistent_outcomes(live_server, browser, city):
     page = browser.new_context(locale="zh-CN").new_page()
     staff_login(page, live_server.url, office.username)
     page.goto(f"{live_server.url}/workbench/applications/{app.pk}/")
+    assert page.locator("#r-type").input_value() == "" and page.locator("#r-out").input_value() == ""
     page.get_by_label("答复类型（条例第36、37条）").select_option("refuse")
     enabled = page.locator("#r-out option:not([disabled])").evaluate_all("os => os.map(o => o.value)")
-    assert enabled == ["3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "3.7", "3.8"]
+    assert enabled == ["", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "3.7", "3.8"]
+    assert page.locator("#r-out").input_value() == ""  # eight grounds: the handler chooses, none preselected
     page.get_by_label("答复类型（条例第36、37条）").select_option("partial")
     assert page.locator("#r-out").input_value() == "2"

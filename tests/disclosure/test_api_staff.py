@@ -34,7 +34,8 @@ def test_staff_api_scoped_and_masked(city, org_a, org_b):
                        content_type="application/json")
     assert bad.status_code == 400 and "不一致" in bad.json()["detail"]
     ok = handler.post(f"/api/v1/staff/disclosure/applications/{app.pk}/reply",
-                      data=json.dumps({"reply_type": "disclose", "outcome": "1", "on": "2025-10-10"}),
+                      data=json.dumps({"reply_type": "disclose", "outcome": "1", "on": "2025-10-10",
+                                       "reason": "请于工作日到本机关领取。"}),
                       content_type="application/json")
     assert ok.status_code == 200 and ok.json()["state"] == "closed"
 

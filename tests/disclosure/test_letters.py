@@ -45,9 +45,11 @@ def test_receipt_and_reply_letters_open_as_docx_and_pdf(app, office):
     receipt = letters.issue(app, office, Letter.Kind.RECEIPT)
     with pytest.raises(IllegalTransition):
         letters.issue(app, office, Letter.Kind.REPLY)  # not replied yet
-    services.reply(app, office, reply_type="partial", outcome="2", on=date(2025, 10, 20))
-    reply = letters.issue(app, office, Letter.Kind.REPLY, reason="涉及个人隐私的部分不予公开。")
+    services.reply(app, office, reply_type="partial", outcome="2", on=date(2025, 10, 20),
+                   reason="涉及个人隐私的部分不予公开。")
+    reply = app.letters.get(kind=Letter.Kind.REPLY)  # issued with the reply, in the same step
     assert reply.number != receipt.number and reply.number.endswith("-02号")
+    assert "涉及个人隐私的部分不予公开。" in reply.text
     c = Client()
     c.force_login(office)
     r = c.get(reverse("applications:letter_file", args=[app.pk, reply.pk, "docx"]))

@@ -350,7 +350,7 @@ def test_contact_and_code_normalisation():
 
 
 def test_outcome_text_does_not_repeat_the_row():
-    from yangguang.disclosure.views_public import _outcome_text
+    from yangguang.disclosure.law import outcome_text as _outcome_text
 
     assert _outcome_text("1") == "（一）予以公开"
     assert _outcome_text("5.2") == "（五）不予处理 · 重复申请"

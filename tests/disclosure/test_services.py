@@ -72,7 +72,8 @@ def test_full_path_with_correction_consultation_extension(city, org_a, office, h
     assert clock.start == D(2025, 10, 13) and clock.paused_days == 4 and clock.extension_days == 15
     with pytest.raises(InvalidInput):
         services.reply(app, handler, reply_type="published", outcome="3.1", on=D(2025, 11, 20))
-    app = services.reply(app, handler, reply_type="partial", outcome="2", on=D(2025, 11, 20))
+    app = services.reply(app, handler, reply_type="partial", outcome="2", on=D(2025, 11, 20),
+                         reason="涉及第三方个人隐私的部分不予公开。")
     assert app.state == State.CLOSED and app.outcome == "2" and app.closed_date == D(2025, 11, 20)
     with pytest.raises(IllegalTransition):
         services.withdraw(app, None, on=D(2025, 11, 21))

@@ -4,7 +4,8 @@ from datetime import date
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.security import SessionAuth
 
 from yangguang.api.errors import ObjectId, limit_param, offset_param
@@ -44,6 +45,24 @@ class ReplyIn(Schema):
     reply_type: str
     outcome: str
     on: date
+    reason: str = ""  # 答复理由或获取途径, written into the 答复书 (required for some reply types)
+    index_number: str = ""  # the published document's 索引号, for an 已经主动公开 reply
+    files_checked: bool = False  # the screening warnings of the attached files have been checked
+
+
+class ReplyFileOut(Schema):
+    id: int
+    name: str
+    size: int
+    sha256: str
+    state: str
+    refusal: str
+    warnings: list[dict]
+
+
+def _file_out(f) -> dict:
+    return {"id": f.pk, "name": f.original_name, "size": f.size, "sha256": f.sha256, "state": f.text_state,
+            "refusal": f.refusal, "warnings": f.warnings}
 
 
 def _out(app: Application, calendar: Calendar, today: date) -> dict:
@@ -81,12 +100,52 @@ def get_application(request, app_id: ObjectId):
 @router.post("/applications/{app_id}/reply", response={200: ApplicationOut, 400: Error, 403: Error, 404: Error,
                                                          409: Error}, summary="答复办结")
 def reply(request, app_id: ObjectId, payload: ReplyIn):
+    from yangguang.publishing.models import Document
+
     app = get_object_or_404(visible(request.user), pk=app_id)
+    doc = Document.objects.public().filter(index_number=payload.index_number.strip()).first() \
+        if payload.index_number.strip() else None
     try:
-        app = services.reply(app, request.user, reply_type=payload.reply_type, outcome=payload.outcome, on=payload.on)
+        app = services.reply(app, request.user, reply_type=payload.reply_type, outcome=payload.outcome, on=payload.on,
+                             published_document=doc, reason=payload.reason, files_checked=payload.files_checked)
     except ServiceError as exc:
         return _fail(exc)
     return _out(app, Calendar.from_db(), timezone.localdate())
+
+
+@router.get("/applications/{app_id}/reply-files", response={200: list[ReplyFileOut], 404: Error},
+            summary="答复附件（随答复提供的信息）")
+def list_reply_files(request, app_id: ObjectId):
+    app = get_object_or_404(visible(request.user), pk=app_id)
+    return [_file_out(f) for f in app.reply_files.all()]
+
+
+@router.post("/applications/{app_id}/reply-files",
+             response={200: ReplyFileOut, 400: Error, 403: Error, 404: Error, 409: Error},
+             summary="上传答复附件", description="与主动公开附件同样识别文件类型并做保密与隐私审查：有阻断性发现（身份证号、"
+             "银行卡号、密级标志等）的文件拒绝上传；1秒内未能读取的文件由后台读取审查（state 为 pending），答复前须审查完成。")
+def add_reply_file(request, app_id: ObjectId, file: File[UploadedFile]):
+    from yangguang.disclosure.services_reply import add_reply_file as add
+
+    app = get_object_or_404(visible(request.user), pk=app_id)
+    try:
+        f = add(app, request.user, file.name or "", file.read())
+    except ServiceError as exc:
+        return _fail(exc)
+    return _file_out(f)
+
+
+@router.delete("/applications/{app_id}/reply-files/{file_id}",
+               response={204: None, 403: Error, 404: Error, 409: Error}, summary="删除答复附件（答复前）")
+def remove_reply_file(request, app_id: ObjectId, file_id: ObjectId):
+    from yangguang.disclosure.services_reply import remove_reply_file as remove
+
+    app = get_object_or_404(visible(request.user), pk=app_id)
+    try:
+        remove(get_object_or_404(app.reply_files, pk=file_id), request.user)
+    except ServiceError as exc:
+        return _fail(exc)
+    return 204, None
 
 
 class ActionIn(Schema):

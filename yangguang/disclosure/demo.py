@@ -11,7 +11,7 @@ from yangguang.core.workdays import Calendar
 from yangguang.orgs.models import Organization, User
 from yangguang.publishing.models import Document
 
-from . import letters, services, services_extension
+from . import letters, services, services_extension, services_reply
 from .models import Letter
 
 PEOPLE = [
@@ -25,6 +25,12 @@ PEOPLE = [
     ("natural", "吴海燕", "13512340008", "本市教师招聘考试成绩及录用名单"),
     ("research", "明溪学院城市治理研究中心", "0871-3300009", "近三年政务服务中心办件统计数据"),
 ]
+
+# The released part of application 7 (名单 without the withheld personal information).
+RELEASED = ("明溪市2025年教师招聘考试成绩及拟录用名单（公开部分）\n"
+            "序号\t报考岗位\t笔试成绩\t面试成绩\t总成绩\t是否拟录用\n"
+            "1\t初中语文\t78.5\t86.2\t82.35\t是\n2\t初中数学\t81.0\t84.6\t82.80\t是\n"
+            "3\t小学英语\t75.5\t88.0\t81.75\t是\n")
 
 
 def _working_days_ago(cal: Calendar, today: date, n: int) -> date:
@@ -69,12 +75,12 @@ def load_applications() -> int:
                                on=_working_days_ago(cal, today, 12), backdate_reason=late)
     # 5: the handler asks for an extension today; it waits for the office (gkb) to approve or refuse
     services_extension.request_extension(a[5], handler, days=10, reason="需向市档案馆调取2024年标准调整的原始文件。")
-    # 7: replied 部分公开, letter issued
-    services.reply(a[7], handler, reply_type="partial", outcome="2", on=_working_days_ago(cal, today, 10))
-    letters.issue(a[7], handler, Letter.Kind.REPLY, reason="考生身份证号、联系方式等个人信息不予公开（条例第十五条）。")
+    # 7: replied 部分公开 with the released list attached; the 答复书 is issued with the reply
+    services_reply.add_reply_file(a[7], handler, "教师招聘考试成绩及录用名单（公开部分）.txt", RELEASED.encode())
+    services.reply(a[7], handler, reply_type="partial", outcome="2", on=_working_days_ago(cal, today, 10),
+                   reason="考生身份证号、联系方式等个人信息不予公开（条例第十五条）。")
     # 8: already published → link the document
     doc = Document.objects.public().filter(org=edu).order_by("-first_published_at").first()
     if doc is not None:
         services.reply(a[8], handler, reply_type="published", outcome="1", on=today, published_document=doc)
-        letters.issue(a[8], handler, Letter.Kind.REPLY)
     return len(created)

@@ -261,3 +261,86 @@ def check_pair(reply_type: str, outcome: str) -> str | None:
     choices = "、".join(f"{c} {outcome_label(c)}" for c in allowed)
     return (f"答复类型“{_path_label(reply_type)}”与办理结果“{outcome} {outcome_label(outcome)}”不一致，"
             f"可选：{choices}")
+
+
+# --- remedies told on a reply (答复书、不予处理告知书的救济途径) ---------------------------------------
+# 《中华人民共和国行政复议法》(2023年9月1日修订，2024年1月1日施行), cited as 行政复议法第N条;
+# 《中华人民共和国行政诉讼法》(2017年修正), cited as 行政诉讼法第N条.
+
+# 行政复议法第20条第一款: 可以自知道或者应当知道该行政行为之日起六十日内提出行政复议申请 (calendar days).
+RECONSIDERATION_DAYS = 60
+RECONSIDERATION_DAYS_BASIS = "《中华人民共和国行政复议法》第二十条"
+# 行政诉讼法第46条第一款: 直接向人民法院提起诉讼的，应当自知道或者应当知道作出行政行为之日起六个月内提出.
+LITIGATION_MONTHS = 6
+LITIGATION_MONTHS_BASIS = "《中华人民共和国行政诉讼法》第四十六条"
+
+
+@dataclass(frozen=True)
+class ReconsiderationRule:
+    """Which body decides a reconsideration of an agency's act (行政复议机关), by the agency's place
+    in the org tree. ``body`` describes the body when it cannot be named from the tree."""
+
+    body: str
+    basis: str
+    rule: str
+
+
+# Org kinds (orgs.OrgKind values) that are 人民政府 themselves, and the 派出机关 of a government.
+GOVERNMENT_KINDS = ("city", "county", "district", "township")
+AGENCY_OF_GOVERNMENT_KINDS = ("street",)  # 街道办事处: 县级人民政府、区人民政府的派出机关
+
+RECONSIDERATION_RULES: dict[str, ReconsiderationRule] = {
+    # a 工作部门 of a government (and an organisation it manages): 本级人民政府
+    "department": ReconsiderationRule(
+        "本级人民政府", "行政复议法第二十四条第一款第（一）项、第（四）项",
+        "对本级人民政府工作部门作出的行政行为不服的，由本级人民政府管辖"),
+    # a 派出机关 (街道办事处) of a government: the government that set it up
+    "agency": ReconsiderationRule(
+        "设立该派出机关的人民政府", "行政复议法第二十四条第一款第（三）项",
+        "对本级人民政府依法设立的派出机关作出的行政行为不服的，由本级人民政府管辖"),
+    # a local government: the government one level up
+    "government": ReconsiderationRule(
+        "上一级人民政府", "行政复议法第二十四条第一款第（二）项",
+        "对下一级人民政府作出的行政行为不服的，由上一级地方人民政府管辖"),
+    # 垂直领导的行政机关 (海关、金融、外汇管理 …), 税务 and 国家安全机关: the upper-level department
+    "vertical": ReconsiderationRule(
+        "上一级主管部门", "行政复议法第二十七条",
+        "对海关、金融、外汇管理等实行垂直领导的行政机关、税务和国家安全机关的行政行为不服的，向上一级主管部门申请行政复议"),
+}
+
+
+def reconsideration_rule(org_kind: str, *, vertically_managed: bool = False) -> ReconsiderationRule:
+    """The rule naming the 行政复议机关 of an agency of ``org_kind`` (an orgs.OrgKind value)."""
+    if vertically_managed:
+        return RECONSIDERATION_RULES["vertical"]
+    if org_kind in GOVERNMENT_KINDS:
+        return RECONSIDERATION_RULES["government"]
+    if org_kind in AGENCY_OF_GOVERNMENT_KINDS:
+        return RECONSIDERATION_RULES["agency"]
+    return RECONSIDERATION_RULES["department"]
+
+
+def outcome_text(code: str) -> str:
+    """An outcome as people read it: "（五）不予处理 · 重复申请"; just the group where the row repeats
+    it ("（一）予以公开"). "" for no outcome."""
+    if not code:
+        return ""
+    label, group = outcome_label(code), OUTCOME_GROUPS[outcome_group(code)]
+    return group if group.endswith("）" + label) else f"{group} · {label}"
+
+
+# What the handler's text (答复理由或获取途径) must say, per reply type; the reply is refused without it.
+# 条例第36条第（二）项: 向申请人提供该政府信息，或者告知申请人获取该政府信息的方式、途径和时间 (files or text);
+# 第（三）项: 告知申请人不予公开并说明理由; 第（五）项: 能够确定负责公开该政府信息的行政机关的，告知申请人该行政机关的
+# 名称、联系方式; 第37条: 对不予公开的内容说明理由.
+REPLY_TEXT_NEEDED: dict[str, str] = {
+    ReplyType.DISCLOSE: _("答复“可以公开”须上传所提供的信息，或写明获取该信息的方式、途径和时间（条例第36条第（二）项）。"),
+    ReplyType.PARTIAL: _("答复“部分公开”须写明不予公开部分的理由（条例第37条）。"),
+    ReplyType.REFUSE: _("答复“不予公开”须说明理由（条例第36条第（三）项）。"),
+    ReplyType.NOT_OURS: _("答复“不属于本机关负责公开”须写明理由；能确定负责公开的机关的，写明其名称和联系方式（条例第36条第（五）项）。"),
+}
+# The disclose reply is satisfied by attached files as well as by text.
+REPLY_FILES_SUFFICE = (ReplyType.DISCLOSE,)
+# The replies that deliver information, and so may carry files (答复附件): 可以公开 (条例第36条第（二）项)
+# and 部分公开 (第37条). Any other reply with files attached is refused — a 不予公开 must not send the file.
+REPLY_TYPES_WITH_FILES = (ReplyType.DISCLOSE, ReplyType.PARTIAL)

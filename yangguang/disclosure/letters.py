@@ -20,20 +20,28 @@ from .models import Application, ClockEvent, Letter
 from .services import _require, clock_of
 
 ACT = "《中华人民共和国政府信息公开条例》"
-REMEDY = "如对本答复不服，可依法申请行政复议或提起行政诉讼。"  # spec/disclosure.md: the remedy sentence
 
+# 条例第36条 (seven items) and 第37条: the decision paragraph of each reply type. ``{you}`` is 你 or
+# 你单位 (``you()``); ``{provide}`` says what is provided (and that it is attached, when it is).
 REPLY_TEXT = {
-    "published": "经查，你（单位）申请的信息已经主动公开。根据{act}第三十六条第（一）项，现告知获取途径：{where}",
-    "disclose": "经审查，你（单位）申请的信息属于公开范围。根据{act}第三十六条第（二）项，现予以提供（见附件）。",
-    "partial": "经审查，你（单位）申请的信息中含有不应当公开的内容，但能够作区分处理。根据{act}第三十七条，"
-               "现提供可以公开的部分；不予公开部分的理由：{reason}",
-    "refuse": "经审查，你（单位）申请的信息{reason}。根据{act}第三十六条第（三）项，决定不予公开。",
-    "not_exist": "经检索，本机关没有你（单位）申请的政府信息。根据{act}第三十六条第（四）项，特此告知。",
-    "not_ours": "经审查，你（单位）申请的信息不属于本机关负责公开。根据{act}第三十六条第（五）项，{where}",
-    "repeat": "你（单位）的申请属于重复申请。根据{act}第三十六条第（六）项，本机关不再重复处理。",
-    "special_law": "你（单位）申请的信息属于工商、不动产登记资料等信息，有关法律、行政法规对信息的获取有特别规定。"
+    "published": "经查，{you}申请的信息已经主动公开。根据{act}第三十六条第（一）项，现告知获取途径：{where}",
+    "disclose": "经审查，{you}申请的信息属于公开范围。根据{act}第三十六条第（二）项，{provide}",
+    "partial": "经审查，{you}申请的信息中含有不应当公开的内容，但能够作区分处理。根据{act}第三十七条，"
+               "{provide}不予公开部分的理由：{reason}",
+    "refuse": "经审查，{you}申请的信息{denial}。根据{act}第三十六条第（三）项，决定不予公开。",
+    "not_exist": "经检索，本机关没有{you}申请的政府信息。根据{act}第三十六条第（四）项，特此告知。",
+    "not_ours": "经审查，{you}申请的信息不属于本机关负责公开。根据{act}第三十六条第（五）项，特此告知：{reason}",
+    "repeat": "{you}的申请属于重复申请。根据{act}第三十六条第（六）项，本机关不再重复处理。",
+    "special_law": "{you}申请的信息属于工商、不动产登记资料等信息，有关法律、行政法规对信息的获取有特别规定。"
                    "根据{act}第三十六条第（七）项，请依照有关法律、行政法规的规定办理。",
 }
+# Reply types whose paragraph already carries the handler's text; for the others it follows as 说明.
+TEXT_IN_PARAGRAPH = ("partial", "not_ours")
+
+
+def you(app: Application) -> str:
+    """How a letter addresses the applicant: 你 (a natural person), 你单位 (an organisation)."""
+    return "你" if app.applicant_type == law.ApplicantType.NATURAL else "你单位"
 
 
 def _d(value: date) -> str:
@@ -51,17 +59,62 @@ def _where_published(app: Application) -> str:
 
 
 def _opening(app: Application) -> str:
-    return f"你（单位）于{_d(app.received_date)}提出的政府信息公开申请（申请编号{app.number}）收悉。"
+    return f"{you(app)}于{_d(app.received_date)}提出的政府信息公开申请（申请编号{app.number}）收悉。"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in "。！？；.!?;" else text + "。"
+
+
+def _files(app: Application) -> list[str]:
+    """The names of the information released with the reply (ReplyFile), in upload order."""
+    if app.pk is None:
+        return []
+    return list(app.reply_files.order_by("id").values_list("original_name", flat=True))
+
+
+def reply_paragraphs(app: Application, reason: str = "", where: str = "") -> list[str]:
+    """The body of the 答复书 after the opening: the decision with the handler's text
+    (app.reply_reason, or ``reason``), the attachments listed, and the remedies sentence."""
+    if app.reply_type not in REPLY_TEXT:
+        raise IllegalTransition("申请尚未以第三十六、三十七条的答复类型办结。")
+    from .reconsideration import remedy_sentence
+
+    text = _sentence(reason or app.reply_reason)
+    files = _files(app)
+    if app.reply_type == law.ReplyType.PARTIAL:
+        provide = "现提供可以公开的部分（见附件）。" if files else "现提供可以公开的部分。"
+    else:
+        provide = "现予以提供（见附件）。" if files else "现告知获取该信息的方式、途径和时间："
+    if app.reply_type == law.ReplyType.DISCLOSE and not files:
+        provide, text_used = provide + text, True
+    else:
+        text_used = app.reply_type in TEXT_IN_PARAGRAPH
+    denial = ""
+    if app.reply_type == law.ReplyType.REFUSE and law.is_valid_outcome(app.outcome):
+        reason_row = law.DENIAL_REASONS.get(app.outcome)
+        denial = law.outcome_label(app.outcome) + (f"（{reason_row.basis}）" if reason_row and reason_row.basis else "")
+    paras = [REPLY_TEXT[app.reply_type].format(
+        act=ACT, you=you(app), reason=text, denial=denial, provide=provide,
+        where=where or _where_published(app) or "请登录本机关政府信息公开平台查阅。")]
+    if text and not text_used:
+        paras.append(("理由：" if app.reply_type == law.ReplyType.REFUSE else "说明：") + text)
+    if files:
+        paras.append("附件：" + "；".join(f"{i}. {name}" for i, name in enumerate(files, 1)))
+    paras.append(remedy_sentence(app.org, you=you(app)))
+    return paras
 
 
 def compose(app: Application, kind: str, **ctx) -> LetterContent:
     """The text of a letter; `ctx` carries what only the handler knows (a reason, a link …)."""
     name = f"{app.applicant_name}："
     clock = clock_of(app)
+    yo = you(app)
     if kind == Letter.Kind.RECEIPT:
         due = f"本机关将于{_d(clock.due)}前答复" if clock.due else "本机关将依法答复"
         paras = [
-            f"你（单位）通过{law.Channel(app.channel).label}提出的政府信息公开申请已收到，申请编号{app.number}，"
+            f"{yo}通过{law.Channel(app.channel).label}提出的政府信息公开申请已收到，申请编号{app.number}，"
             f"查询码{app.tracking_code}（请妥善保存，凭查询码和联系方式查询办理进度）。",
             f"根据{ACT}第三十一条，收到申请之日为{_d(app.received_date)}；根据第三十三条，{due}"
             "（如需补正、征求第三方意见或延期，期限依法另行计算并告知）。",
@@ -92,19 +145,19 @@ def compose(app: Application, kind: str, **ctx) -> LetterContent:
         lines = fees.breakdown(app.fee_method, pages=app.fee_pages) if app.fee_method == fees.FeeMethod.PER_PAGE \
             else [f"按件计收：{fees.yuan(app.fee_amount)}"]
         paras = [_opening(app), f"根据{ACT}第四十二条和《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），"
-                 f"你（单位）应缴纳信息处理费{fees.yuan(app.fee_amount)}。计算方式：" + "；".join(lines) + "。",
+                 f"{yo}应缴纳信息处理费{fees.yuan(app.fee_amount)}。计算方式：" + "；".join(lines) + "。",
                  f"请自收到本通知次日起{law.FEE_PAYMENT_DAYS}个工作日内缴纳。逾期未缴纳的，视为放弃申请，本机关不再处理该政府信息公开申请。"]
     elif kind == Letter.Kind.REPLY:
-        if app.reply_type not in REPLY_TEXT:
-            raise IllegalTransition("申请尚未以第三十六、三十七条的答复类型办结。")
-        reason = ctx.get("reason") or (law.outcome_label(app.outcome) if app.outcome else "")
-        where = ctx.get("where") or _where_published(app) or "请登录本机关政府信息公开平台查阅。"
-        paras = [_opening(app), REPLY_TEXT[app.reply_type].format(act=ACT, reason=reason, where=where), REMEDY]
+        paras = [_opening(app), *reply_paragraphs(app, ctx.get("reason", ""), ctx.get("where", ""))]
     elif kind == Letter.Kind.REFUSE_TO_HANDLE:
         if not app.outcome.startswith("5."):
             raise IllegalTransition("只有不予处理的申请可以签发不予处理告知书。")
-        paras = [_opening(app), f"经审查，你（单位）的申请属于“{law.outcome_label(app.outcome)}”情形，"
-                 f"依照{ACT}的规定，本机关不予处理。", REMEDY]
+        from .reconsideration import remedy_sentence
+
+        text = _sentence(ctx.get("reason") or app.reply_reason)
+        paras = [_opening(app), f"经审查，{yo}的申请属于“{law.outcome_label(app.outcome)}”情形，"
+                 f"依照{ACT}的规定，本机关不予处理。", *([f"说明：{text}"] if text else []),
+                 remedy_sentence(app.org, you=yo, act="告知")]
     else:
         raise InvalidInput("文书类型不正确。")
     return LetterContent(title=str(Letter.Kind(kind).label), number="", addressee=name, paragraphs=tuple(paras),

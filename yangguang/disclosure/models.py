@@ -52,6 +52,8 @@ class Application(models.Model):
         related_name="+", help_text=_("答复类型为“已经主动公开”时，答复书链接到该文件。"),
     )
     outcome = models.CharField(_("办理结果"), max_length=4, blank=True, help_text=_("年报表三的结果代码。"))
+    reply_reason = models.TextField(_("答复理由或获取途径"), blank=True,
+                                    help_text=_("承办人写入答复书的理由、说明或获取信息的方式、途径和时间。"))
     closed_date = models.DateField(_("办结日期"), null=True, blank=True, db_index=True)
     fee_method = models.CharField(_("收费方式"), max_length=16, blank=True)
     fee_amount = models.DecimalField(_("信息处理费（元）"), max_digits=10, decimal_places=2, null=True, blank=True)
@@ -257,3 +259,74 @@ class ProofFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ReplyFile(models.Model):
+    """答复附件: the information released with a reply (条例第36条第（二）项、第37条), uploaded by the
+    handler before replying, read and screened like a publication attachment (core/uploads.py,
+    core/screening.py): a file with a blocking finding is refused; one the upload could not read
+    within its second is 读取审查中 until the task worker has read and screened it. Stored
+    privately; the applicant downloads it from the status page once the case is closed; the
+    答复书 lists it. Fixed once the reply is issued."""
+
+    class TextState(models.TextChoices):
+        READY = "ready", _("已审查")
+        PENDING = "pending", _("读取审查中")
+        REFUSED = "refused", _("未通过")
+
+    application = models.ForeignKey(Application, verbose_name=_("申请"), on_delete=models.PROTECT,
+                                    related_name="reply_files")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    stored_name = models.CharField(_("存储名"), max_length=80)
+    content_type = models.CharField(_("类型"), max_length=100)
+    type_label = models.CharField(_("类型名称"), max_length=20)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    text_state = models.CharField(_("审查状态"), max_length=10, choices=TextState.choices, default=TextState.READY)
+    refusal = models.TextField(_("未通过原因"), blank=True)
+    warnings = models.JSONField(_("需核实的审查提示"), default=list, blank=True,
+                                help_text=_("非阻断性的审查发现（已遮蔽），答复前由承办人核实。"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("答复附件")
+        verbose_name_plural = _("答复附件")
+        ordering = ["application", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def size_label(self) -> str:
+        size = float(self.size)
+        for unit in ("B", "KB", "MB"):
+            if size < 1024:
+                return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+            size /= 1024
+        return f"{size:.1f} GB"
+
+
+class ReconsiderationSetting(models.Model):
+    """复议机关设置 of an org, named on its 答复书. Without a name the body is derived from the org
+    tree (reconsideration.py, 行政复议法第24、27条); a vertically managed body (税务、海关、金融、
+    外汇管理、国家安全) needs its upper-level department named here."""
+
+    org = models.OneToOneField("orgs.Organization", verbose_name=_("机构"), on_delete=models.CASCADE,
+                               related_name="reconsideration_setting")
+    vertically_managed = models.BooleanField(
+        _("实行垂直领导"), default=False,
+        help_text=_("海关、金融、外汇管理等实行垂直领导的机关，以及税务和国家安全机关：向上一级主管部门申请行政复议"
+                    "（行政复议法第二十七条）。"))
+    body_name = models.CharField(
+        _("行政复议机关"), max_length=100, blank=True,
+        help_text=_("写入答复书的复议机关全称。留空则按机构层级推定：部门为本级人民政府，地方人民政府为上一级人民政府"
+                    "（行政复议法第二十四条）。"))
+
+    class Meta:
+        verbose_name = _("复议机关设置")
+        verbose_name_plural = _("复议机关设置")
+
+    def __str__(self) -> str:
+        return f"{self.org}: {self.body_name or '—'}"

@@ -8,6 +8,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yangguang.core import audit, validators
 from yangguang.core.errors import IllegalTransition, InvalidInput, NotAllowed
@@ -15,6 +16,7 @@ from yangguang.core.sequences import next_serial
 from yangguang.core.text import clean_multiline, clean_text
 from yangguang.core.workdays import Calendar
 from yangguang.orgs.roles import Role
+from yangguang.orgs.scoping import can_act_in_org
 
 from . import clock, law
 from .models import Application, ApplicationCounter, ClockEvent
@@ -133,6 +135,14 @@ def _office(user, app: Application) -> bool:
     return app.assigned_org_id is not None and user.org_id == app.assigned_org_id and user.has_role(Role.HANDLER)
 
 
+ASSIGN_REFUSED = gettext_lazy("只有受理机关的政务公开办可以分办申请。")
+
+
+def may_assign(user, app: Application) -> bool:
+    """分办 is the receiving org's 政务公开办's (its handlers handle, they do not distribute)."""
+    return can_act_in_org(user, app.org) and user.has_role(Role.SUPERVISOR)
+
+
 def _require(user, app: Application) -> None:
     if not _office(user, app):
         raise NotAllowed("您不是该申请的受理或承办人员。")
@@ -239,8 +249,8 @@ def _simple(app, by, action, audit_action, **data):
 
 def assign(app: Application, by, department, handler=None) -> Application:
     """分办 to a handling department (the receiving org itself or one within its region)."""
-    if not (by.org_id == app.org_id and by.has_role(Role.SUPERVISOR)):
-        raise NotAllowed("只有受理机关的政务公开办可以分办申请。")
+    if not may_assign(by, app):
+        raise NotAllowed(str(ASSIGN_REFUSED))
     if not department.path.startswith(app.org.path):
         raise InvalidInput("只能分办给本机关或其下属机构。")
     if handler is not None and (handler.org_id != department.id or not handler.has_role(Role.HANDLER)):
@@ -317,21 +327,14 @@ def approve_extension(app: Application, approver, *, days: int, reason: str, on:
     return extend_directly(app, approver, days=days, reason=reason, on=on, backdate_reason=backdate_reason)
 
 
-def reply(app: Application, by, *, reply_type: str, outcome: str, on: date, published_document=None) -> Application:
-    """答复办结 with a reply type and the consistent annual-report outcome. An 已经主动公开 reply
-    names the published document it points the applicant to (条例第36条第（一）项)."""
-    _require(by, app)
-    problem = law.check_pair(reply_type, outcome)
-    if problem:
-        raise InvalidInput(problem)
-    if reply_type == law.ReplyType.PUBLISHED:
-        if published_document is None or not published_document.is_public:
-            raise InvalidInput("答复“已经主动公开”须选择一份正在公开的文件，答复书将告知其获取途径。")
-    errors: list[str] = []
-    _check_date(on, "答复日期", errors, not_before=app.received_date)
-    if errors:
-        raise InvalidInput("答复日期有误：", details=errors)
-    return _close(app, by, Action.REPLY, outcome, on, reply_type=reply_type, published_document=published_document)
+def reply(app: Application, by, *, reply_type: str, outcome: str, on: date, published_document=None,
+          reason: str = "", files_checked: bool = False) -> Application:
+    """答复办结 with a reply type and the consistent annual-report outcome, issuing the 答复书: see
+    services_reply.reply. An 已经主动公开 reply names the published document (条例第36条第（一）项)."""
+    from .services_reply import reply as give_reply
+
+    return give_reply(app, by, reply_type=reply_type, outcome=outcome, on=on, published_document=published_document,
+                      reason=reason, files_checked=files_checked)
 
 
 def close_by_process(app: Application, by, *, outcome: str, on: date) -> Application:
@@ -350,18 +353,17 @@ def withdraw(app: Application, by=None, *, on: date) -> Application:
     return _close(app, by, Action.WITHDRAW, "6.3", on)
 
 
-def _close(app, by, action, outcome, on, reply_type="", published_document=None):
+def _close(app, by, action, outcome, on):
+    """Closure without a reply (by process, withdrawal); a reply closes through services_reply."""
     if not law.is_valid_outcome(outcome):
         raise InvalidInput(f"办理结果代码“{outcome}”不正确。")
     with transaction.atomic():
         app = _lock(app)
         old, new = _move(app, action)
-        app.outcome, app.reply_type, app.closed_date = outcome, reply_type, on
-        if reply_type == law.ReplyType.PUBLISHED:
-            app.published_document_id = getattr(published_document, "pk", None)
-        app.save(update_fields=["state", "outcome", "reply_type", "closed_date", "published_document"])
+        app.outcome, app.closed_date = outcome, on
+        app.save(update_fields=["state", "outcome", "closed_date"])
         audit.record(f"application.{action}", app, actor=by, org_id=app.org_id, data={
-            "from": old, "to": new, "outcome": outcome, "reply_type": reply_type, "on": on,
+            "from": old, "to": new, "outcome": outcome, "reply_type": "", "on": on,
         })
     return app
 

@@ -13,3 +13,11 @@ def send_due_alerts(today: str | None = None) -> dict:
     e-mail per handler with an address). Safe to run twice: a second run the same day creates and
     sends nothing. `today` (YYYY-MM-DD) is for tests and catching up; default: the local date."""
     return notify_due(date.fromisoformat(today) if today else None).as_dict()
+
+
+@task()
+def read_reply_file_task(file_id: int) -> str:
+    """Read a reply file the upload request could not read within its second (services_reply.py)."""
+    from .services_reply import read_reply_file
+
+    return read_reply_file(file_id)

@@ -30,6 +30,7 @@ from . import law, ratelimit, services
 from .forms_public import ApplicationForm, DeliveryForm, DeliveryRoute, TrackForm
 from .models import Application
 from .tracking import contact_matches
+from .views_reply import applicant_download, applicant_files
 from .views_staff import closed_label
 from .workflow import OPEN_STATES, State
 
@@ -170,14 +171,6 @@ def track(request):
     return render(request, "apply/track.html", {"form": form}, status=status)
 
 
-def _outcome_text(code: str) -> str:
-    """"（五）不予处理 · 重复申请"; just the group where the row repeats it ("（一）予以公开")."""
-    if not code:
-        return ""
-    label, group = law.outcome_label(code), law.OUTCOME_GROUPS[law.outcome_group(code)]
-    return group if group.endswith("）" + label) else f"{group} · {label}"
-
-
 def _verified_app(request, pk: int) -> Application:
     if pk not in request.session.get(VERIFIED, []):
         raise Http404
@@ -193,11 +186,12 @@ def status(request, pk: int):
         "app": app,
         "is_open": is_open,
         "state_label": State(app.state).label,
-        "outcome_text": _outcome_text(app.outcome),
+        "outcome_text": law.outcome_text(app.outcome),
         "received_weekday": weekday_name(app.received_date),
         "applicant_type": _choice_label(law.ApplicantType, app.applicant_type),
         "masked": _masked(app),
         "letters": app.letters.filter(kind__in=APPLICANT_LETTERS),
+        "reply_files": applicant_files(app),
         **clock_context,
         "closed_label": "" if is_open else closed_label(app, clock_context["late"]),
     }
@@ -248,3 +242,9 @@ def letter(request, pk: int, letter_id: int, fmt: str):
     app = _verified_app(request, pk)
     item = get_object_or_404(app.letters.filter(kind__in=APPLICANT_LETTERS), pk=letter_id)
     return letter_response(item, fmt, FileResponse, letter_path)
+
+
+@never_cache
+def reply_file(request, pk: int, file_id: int):
+    """The information released with the reply, for the applicant verified in this session."""
+    return applicant_download(_verified_app(request, pk), file_id)

@@ -24,10 +24,10 @@ from yangguang.orgs.models import Organization, User
 from yangguang.orgs.roles import Role
 from yangguang.orgs.scoping import can_read_org
 
-from . import law, services, services_extension, services_fees
+from . import law, services, services_extension, services_fees, workbench
 from .forms_staff import RegisterForm
 from .models import Application, Letter, Remedy
-from .workflow import TRANSITIONS, Action, State
+from .workflow import State
 
 LIGHT_LABELS = {"green": gettext_lazy("正常"), "yellow": gettext_lazy("临近期限"), "red": gettext_lazy("今日到期"),
                 "overdue": gettext_lazy("已超期"), "paused": gettext_lazy("暂停计时")}
@@ -49,11 +49,16 @@ HISTORY_LABELS = {
     "application.withdraw": gettext_lazy("申请人撤回"), "application.remedy": gettext_lazy("登记复议或诉讼"),
     "application.proof_add": gettext_lazy("上传申请材料"), "application.proof_view": gettext_lazy("查看申请材料"),
     "application.view_id": gettext_lazy("查看完整身份证明号码"), "application.import": gettext_lazy("导入历史数据"),
+    "application.reply_file_add": gettext_lazy("上传答复附件"),
+    "application.reply_file_remove": gettext_lazy("删除答复附件"),
+    "application.reply_file_read": gettext_lazy("答复附件读取审查完成"),
+    "application.reply_file_download": gettext_lazy("申请人下载答复附件"),
 }
+OTHER_ACTION = gettext_lazy("其他办理操作")
 
 
 def history_rows(app: Application) -> list[dict]:
-    return [{"at": h.created_at, "actor": h.actor_label, "label": HISTORY_LABELS.get(h.action, h.action)}
+    return [{"at": h.created_at, "actor": h.actor_label, "label": HISTORY_LABELS.get(h.action, OTHER_ACTION)}
             for h in audit.history("disclosure.application", app.pk)]
 
 
@@ -131,12 +136,17 @@ def register(request):
     return render(request, "applications/register.html", {"form": form})
 
 
-def _allowed(app: Application, action: str) -> bool:
-    return (app.state, action) in TRANSITIONS
+def _choice_label(choices, value: str) -> str:
+    """A stored choice as its label; free text typed by staff (a letter's 信息形式) as typed."""
+    return str(choices(value).label) if value in choices.values else value
 
 
 @login_required
-def detail(request, pk):
+def detail(request, pk, reply_values: dict | None = None, reply_errors: list[str] | None = None):
+    from .forms_public import DeliveryForm, DeliveryRoute
+    from .notify import case_messages
+    from .reconsideration import body_for
+
     app = _app_for(request, pk)
     office = services._office(request.user, app)
     calendar = Calendar.from_db()
@@ -145,7 +155,9 @@ def detail(request, pk):
     departments = Organization.objects.filter(path__startswith=app.org.path).order_by("path")
     handlers = User.objects.filter(org__path__startswith=app.org.path, role_grants__role=Role.HANDLER).select_related("org")
     late = clock.is_late(calendar)
-    return render(request, "applications/detail.html", {
+    bench = workbench.for_user(request.user, app, today)
+    reply_files = list(app.reply_files.all())
+    context = {
         "app": app, "office": office, "clock": clock, "today": today,
         "light": clock.light(calendar, today) if app.state != State.CLOSED else "",
         "late": late, "overdue_since": clock.overdue_since(calendar),
@@ -153,24 +165,31 @@ def detail(request, pk):
         "ext": extension_context(request.user, app, today),
         "name": shown_name(request.user, app),
         "id_masked": mask_id_card(app.id_number) if app.id_number else "",
-        "outcome_label": law.outcome_label(app.outcome) if app.outcome else "",
+        "outcome_text": law.outcome_text(app.outcome),
         "reply_label": law.ReplyType(app.reply_type).label if app.reply_type in law.ReplyType.values else app.reply_type,
         "events": app.clock_events.select_related("actor", "approved_by"),
         "letters": app.letters.all(), "letter_kinds": Letter.Kind.choices,
         "remedies": app.remedies.all(), "remedy_kinds": Remedy.Kind.choices, "remedy_results": Remedy.Result.choices,
         "history": history_rows(app),
-        "can": {a: office and _allowed(app, a) for a in Action.values},
+        "bench": bench, "can": bench.can,
         "is_office_head": services_extension.can_decide(request.user, app),
         "departments": departments, "handlers": handlers,
-        "reply_types": law.ReplyType.choices, "outcomes": law.Outcome.choices,
+        "reply_types": law.ReplyType.choices, "outcomes": [(c, law.outcome_text(c)) for c in law.OUTCOMES],
+        "reply": reply_values or {"on": today.isoformat()}, "reply_errors": reply_errors or [],
+        "reply_files": reply_files, "reply_files_warned": any(f.warnings for f in reply_files),
+        "body": body_for(app.org) if office else None,
+        "case_messages": case_messages(request.user, app),
+        "delivery_form": _choice_label(DeliveryForm, app.delivery_form),
+        "delivery_route": _choice_label(DeliveryRoute, app.delivery_route),
         "reply_pairs_json": json.dumps({k: list(law.allowed_outcomes(k)) for k in
                                         [*law.ReplyType.values, law.REFUSE_TO_HANDLE]}),
-        "process_outcomes": [(c, law.outcome_label(c)) for c in law.PROCESS_OUTCOMES if c != "6.3"],
+        "process_outcomes": [(c, law.outcome_text(c)) for c in law.PROCESS_OUTCOMES if c != "6.3"],
         "fee_methods": law_fee_methods(),
         "channel_label": law.Channel(app.channel).label if app.channel in law.Channel.values else app.channel,
         "type_label": law.ApplicantType(app.applicant_type).label
         if app.applicant_type in law.ApplicantType.values else app.applicant_type,
-    })
+    }
+    return render(request, "applications/detail.html", context, status=400 if reply_errors else 200)
 
 
 def extension_context(user, app: Application, today: date) -> dict:
@@ -208,13 +227,6 @@ def reveal_id(request, pk):
     return render(request, "applications/_id.html", {"app": app})
 
 
-def _published_by_index(index_number: str):
-    from yangguang.publishing.models import Document
-
-    index_number = index_number.strip()
-    return Document.objects.public().filter(index_number=index_number).first() if index_number else None
-
-
 def _date(request, name: str = "on") -> date | None:
     try:
         return date.fromisoformat(request.POST.get(name, ""))
@@ -225,6 +237,10 @@ def _date(request, name: str = "on") -> date | None:
 @login_required
 @require_POST
 def act(request, pk, action):
+    if action == "reply":  # through the confirmation page that shows the letter (views_reply.py)
+        from .views_reply import reply
+
+        return reply(request, pk)
     app = _app_for(request, pk)
     user, post = request.user, request.POST
     on = _date(request) or timezone.localdate()
@@ -261,10 +277,6 @@ def act(request, pk, action):
                                            backdate_reason=late)
         elif action == "fee_paid":
             services_fees.record_payment(app, user, on=on, backdate_reason=late)
-        elif action == "reply":
-            doc = _published_by_index(post.get("index_number", ""))
-            services.reply(app, user, reply_type=post.get("reply_type", ""), outcome=post.get("outcome", ""), on=on,
-                           published_document=doc)
         elif action == "article35":
             from .services_more import set_article35_date
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from yangguang.core import audit, extract
+from yangguang.core import audit, uploads
 from yangguang.core.errors import ServiceError
 
 from ..models import Attachment, Edition
@@ -41,15 +41,7 @@ def read_pending(att_id: int) -> str:
     att = Attachment.objects.filter(pk=att_id).select_related("edition__document").first()
     if att is None or att.text_state != State.PENDING:
         return "skipped"
-    text, refusal = "", ""
-    try:
-        data = storage_path(att).read_bytes()
-        kind = extract.sniff(data, att.original_name, max_bytes=len(data))
-        text = extract.extract_text(data, kind)
-    except extract.RefusedFile as exc:  # including the full time limit
-        refusal = exc.message
-    except OSError:
-        refusal = _("附件文件已丢失，无法读取")
+    text, refusal = uploads.read_stored(storage_path(att), att.original_name)  # under the full limits
     with transaction.atomic():
         att = Attachment.objects.select_for_update().filter(pk=att_id, text_state=State.PENDING).first()
         if att is None:  # removed, or read by another worker meanwhile

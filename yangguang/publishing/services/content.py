@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.db import transaction
 
-from yangguang.core import audit, extract
+from yangguang.core import audit, extract, uploads
 from yangguang.core.errors import IllegalTransition, InvalidInput, NotAllowed
 from yangguang.core.text import clean_fields
 
@@ -143,9 +140,7 @@ def discard_draft(edition: Edition, by, reason: str = "") -> Edition:
 
 
 def _storage_dir():
-    path = settings.PRIVATE_STORAGE_DIR / "attachments"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return uploads.private_dir("attachments")
 
 
 def read_stored(attachment: Attachment) -> bytes:
@@ -157,28 +152,24 @@ def stored_path(attachment: Attachment):
 
 
 def add_attachment(edition: Edition, by, filename: str, data: bytes) -> Attachment:
-    """Sniff, extract, store under a random name, rescreen. Refused files raise InvalidInput."""
+    """Sniff, extract (core/uploads.py), store under a random name, rescreen. Refused files raise InvalidInput."""
     require_clerk(by, edition.document.org)
     if edition.state not in EDITABLE_STATES:
         raise IllegalTransition("只有草稿或退回修改中的文件可以添加附件。")
-    state = Attachment.TextState.READY
     try:
-        kind = extract.sniff(data, filename, max_bytes=settings.ATTACHMENT_MAX_BYTES)
-        try:
-            text = extract.extract_text(data, kind, inline=True)  # at most EXTRACT_INLINE_SECONDS here
-        except extract.ExtractTimeout:
-            text, state = "", Attachment.TextState.PENDING  # the task worker reads it (attachments.py)
+        upload = uploads.read_upload(data, filename, max_bytes=settings.ATTACHMENT_MAX_BYTES)
     except extract.RefusedFile as exc:
         raise InvalidInput(f"附件“{filename}”未能上传：{exc.message}") from exc
-    stored_name = secrets.token_hex(20)
+    # not read within the inline second: the task worker reads it (attachments.py)
+    state = Attachment.TextState.PENDING if upload.pending else Attachment.TextState.READY
+    stored_name = uploads.store(_storage_dir(), data)
     path = _storage_dir() / stored_name
-    path.write_bytes(data)
     try:
         with transaction.atomic():
             att = Attachment.objects.create(
                 edition=edition, original_name=filename[:255], stored_name=stored_name,
-                content_type=kind.content_type, type_label=kind.label, size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(), text=text, text_state=state, uploaded_by=by,
+                content_type=upload.kind.content_type, type_label=upload.kind.label, size=upload.size,
+                sha256=upload.sha256, text=upload.text, text_state=state, uploaded_by=by,
             )
             if state == Attachment.TextState.PENDING:
                 enqueue_read(att)
