@@ -67,13 +67,19 @@ def test_closed_on_due_day_on_time_day_after_late(cal):
     assert classify(RECEIVED, [], cal, D(2026, 11, 20), closed_on=D(2026, 11, 24)).status == Status.DUE_SOON
 
 
-def test_weekend_after_due_date_is_not_yet_overdue(cal):
+def test_the_weekend_after_a_friday_deadline_is_already_late(cal):
+    """The 20 working days end with the due date; a reply or an extension on the Saturday after it is
+    outside the period (an extension that day is refused), so the application is 已超期 from the day
+    after the due date, working day or not — never 临近期限 (due soon) past its deadline."""
     friday = D(2026, 11, 27)
     received = D(2026, 10, 30)
     assert clock.compute(received, [], cal, received).due == friday
-    assert classify(received, [], cal, D(2026, 11, 28)).status == Status.DUE_SOON  # Saturday
+    assert classify(received, [], cal, friday).status == Status.DUE_SOON
+    saturday = classify(received, [], cal, D(2026, 11, 28))
+    assert saturday.status == Status.OVERDUE and saturday.light == "overdue"
     assert classify(received, [], cal, D(2026, 11, 30)).status == Status.OVERDUE  # Monday
-    assert classify(received, [], cal, D(2026, 12, 1), closed_on=D(2026, 11, 29)).status == Status.ON_TIME
+    assert classify(received, [], cal, D(2026, 12, 1), closed_on=D(2026, 11, 29)).status == Status.LATE
+    assert classify(received, [], cal, D(2026, 12, 1), closed_on=friday).status == Status.ON_TIME
 
 
 def test_paused_by_consultation_and_fee(cal):

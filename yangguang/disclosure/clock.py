@@ -16,7 +16,7 @@ For the shared figures (yangguang/disclosure/timeliness.py) the clock exposes:
   pass its closed date as ``closed``: the clock is then read as of that day (``Clock.as_of``);
 - ``Clock.due`` — the reply deadline (None while waiting for the applicant's correction);
 - ``Clock.overdue_since(calendar)`` — the first day the application was past its deadline
-  (the first working day after ``due``), or None if it never was, as of ``as_of``;
+  (the day after ``due``), or None if it never was, as of ``as_of``;
 - ``Clock.is_late(calendar)`` — open: overdue today (已超期); closed: closed late (逾期答复);
 - ``Clock.light(calendar, today)`` — the open application's traffic light.
 """
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from yangguang.core.workdays import Calendar
 
@@ -89,19 +89,21 @@ class Clock:
         left = self.remaining(calendar, today)
         if left is None:
             return "paused"
-        if left < 0:
+        if left < 0 or today > self.due:  # the weekend after a Friday deadline is already past it
             return "overdue"
         if today == self.due or left == 0:
             return "red"
         return "yellow" if left <= DUE_SOON_DAYS else "green"
 
     def overdue_since(self, calendar: Calendar) -> date | None:
-        """The first day the application was overdue — the first working day after the due date
-        (the same boundary as ``light``'s "overdue") — if that day has come by ``as_of`` (today, or
-        the closed date); else None. Derived from the history: later events never undo it."""
+        """The first day the application was overdue — the day after the due date, a working day
+        or not (the same boundary as ``light``'s "overdue"; a reply dated the Saturday after a
+        Friday deadline is late, as an extension that day is refused) — if that day has come by
+        ``as_of`` (today, or the closed date); else None. Derived from the history: later events
+        never undo it."""
         if self.due is None:
             return None
-        first = calendar.add_working_days(self.due, 1).date
+        first = self.due + timedelta(days=1)
         return first if self.as_of is not None and first <= self.as_of else None
 
     def is_late(self, calendar: Calendar) -> bool:

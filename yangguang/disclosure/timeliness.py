@@ -18,7 +18,7 @@ no calendar arithmetic of its own beyond asking the calendar whether a day is a 
 applies events in date order against the due date as it stood that day: one dated after it (an
 extension, a pause, a correction request) does not move the date, so data stored before the services
 refused such events (e.g. due 2026-11-25, extension recorded 2026-12-02) keeps its deadline, and
-`Clock.overdue_since` — the first working day after the due date, once it has come — makes it 已超期
+`Clock.overdue_since` — the day after the due date, once it has come — makes it 已超期
 while open and 逾期答复 once closed. Asked about a past day, the clock is read with the events known
 that day (a pause whose end was recorded later was still running).
 
@@ -106,7 +106,7 @@ class Timeliness:
     at: date
     due: date | None  # the due date as of `at` (or of the closing day); None while awaiting a correction
     remaining: int | None  # open: working days left at `at` (negative: overdue by that many); closed: None
-    overdue_since: date | None  # the first working day past a due date, if that day came by `at`/closure
+    overdue_since: date | None  # the day after a due date, if that day came by `at`/closure
     paused: bool = False  # open, and the clock stands still today (correction, consultation, fee)
     provisional: bool = False  # the due date lies in a year whose holidays are not loaded (暂定)
     closed_on: date | None = None
@@ -245,7 +245,14 @@ def may_be_overdue_q(at: date, calendar=None) -> Q:
     from .models import ClockEvent
 
     art35 = Exists(ClockEvent.objects.filter(application=OuterRef("pk"), kind=ClockEvent.Kind.ART35_DATE))
-    latest = latest_receipt_that_can_be_overdue(at, calendar or Calendar.from_db())
+    calendar = calendar or Calendar.from_db()
+    # Overdue from the day after the due date, working day or not (clock.overdue_since): on a Saturday
+    # an application due the Friday before is overdue. The bound below is for deadlines before a
+    # working day, so ask it for the next working day after `at` (a superset: classify decides).
+    nxt = at + timedelta(days=1)
+    while not calendar.is_working_day(nxt):
+        nxt += timedelta(days=1)
+    latest = latest_receipt_that_can_be_overdue(nxt, calendar)
     return art35 if latest is None else (Q(received_date__lte=latest) | art35)
 
 
