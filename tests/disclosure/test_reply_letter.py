@@ -9,8 +9,7 @@ from helpers import new_org, new_user
 
 from yangguang.core.errors import InvalidInput
 from yangguang.disclosure import law, services
-from yangguang.disclosure.models import Letter, ReconsiderationSetting
-from yangguang.disclosure.reconsideration import body_for
+from yangguang.disclosure.models import Letter
 
 pytestmark = pytest.mark.django_db
 ON = date(2025, 10, 20)
@@ -37,6 +36,9 @@ def tree(db):
 
 
 def test_reconsideration_body_follows_the_org_tree(tree):
+    from yangguang.disclosure.models import ReconsiderationSetting
+    from yangguang.disclosure.reconsideration import body_for
+
     t = tree
     assert body_for(t["dept"]).name == "临川市人民政府"  # 部门 → 本级人民政府 (第24条第一款第（一）项)
     assert "第二十四条第一款第（一）项" in body_for(t["dept"]).basis
@@ -81,6 +83,8 @@ def test_reply_letter_names_body_limits_and_carries_the_reason(tree):
 
 
 def test_an_organisation_is_addressed_as_you_unit_and_the_configured_body_is_named(tree):
+    from yangguang.disclosure.models import ReconsiderationSetting
+
     ReconsiderationSetting.objects.create(org=tree["dept"], body_name="临川市人民政府行政复议办公室")
     office = new_user("rl_gkb2", tree["dept"], "supervisor")
     app = _app(tree["dept"], office, applicant_type="business", name="临川某物流有限公司")

@@ -100,6 +100,8 @@ def for_user(user, app: Application, today: date) -> Workbench:
         bench.note = _("您是受理机关政府信息公开工作机构负责人：延期由您批准或驳回（条例第33条第二款）。"
                        "受理、分办和答复由政务公开办和承办人办理。")
     for action, label in STEPS:
+        if action == Action.ASSIGN and app.state != State.ACCEPTED and not services.may_assign(user, app):
+            continue  # re-assigning an assigned case is the office's business; nobody else expects it
         if (app.state, action) not in TRANSITIONS:
             if action == Action.REPLY and handles and app.state in REPLY_WAITS:
                 bench.unavailable.append(Unavailable(str(label), str(REPLY_WAITS[app.state])))
