@@ -60,3 +60,31 @@ def test_staff_api_workflow_actions(city, org_a):
     assert over.status_code == 400 and "20个工作日" in over.json()["detail"]
     assert act("fly").status_code == 404
     assert act("accept").status_code == 409
+
+
+def test_staff_api_reply_files_and_reply_with_reason(city, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yangguang.disclosure.models import Letter
+
+    settings.PRIVATE_STORAGE_DIR = tmp_path
+    office = new_user("api_gkb3", city, "supervisor")
+    app = services.accept(services.register(city, {
+        "applicant_type": "business", "applicant_name": "某某有限公司", "contact_phone": "13812345678",
+        "description": "某信息", "channel": "online", "received_date": date(2025, 9, 26),
+    }), office)
+    c = Client()
+    c.force_login(office)
+    base = f"/api/v1/staff/disclosure/applications/{app.pk}"
+    refused = c.post(f"{base}/reply-files", {"file": SimpleUploadedFile("名单.txt", "身份证 110101199003071233".encode())})
+    assert refused.status_code == 400 and "不得公开" in refused.json()["detail"]
+    ok = c.post(f"{base}/reply-files", {"file": SimpleUploadedFile("数据.txt", "2025年数据：120件".encode())})
+    assert ok.status_code == 200 and ok.json()["state"] == "ready" and ok.json()["name"] == "数据.txt"
+    assert [f["name"] for f in c.get(f"{base}/reply-files").json()] == ["数据.txt"]
+    r = c.post(f"{base}/reply", data=json.dumps({"reply_type": "disclose", "outcome": "1", "on": "2025-10-10"}),
+               content_type="application/json")
+    assert r.status_code == 200 and r.json()["state"] == "closed"
+    text = app.letters.get(kind=Letter.Kind.REPLY).text
+    assert "附件：1. 数据.txt" in text and "你单位" in text
+    gone = c.delete(f"{base}/reply-files/{ok.json()['id']}")
+    assert gone.status_code == 409  # fixed once the reply is given

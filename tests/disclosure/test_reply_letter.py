@@ -140,3 +140,22 @@ def test_letter_files_say_the_same(tree):
     r = c.get(reverse("applications:letter_file", args=[app.pk, letter.pk, "docx"]))
     body = "\n".join(p.text for p in Docx(io.BytesIO(b"".join(r.streaming_content))).paragraphs)
     assert "向青山县人民政府申请行政复议" in body and "经检索，本机关没有你申请的政府信息" in body
+
+
+def test_the_body_is_set_in_the_admin_and_the_change_audited(tree):
+    from yangguang.core.models import AuditEvent
+    from yangguang.disclosure.models import ReconsiderationSetting
+    from yangguang.orgs.models import User
+
+    admin = User.objects.create_superuser("rl_admin", password="Admin@2026pass")
+    c = Client()
+    c.force_login(admin)
+    url = "/admin/disclosure/reconsiderationsetting/add/"
+    assert c.get(url).status_code == 200
+    r = c.post(url, {"org": tree["tax"].pk, "vertically_managed": "on", "body_name": "国家税务总局某省税务局"})
+    assert r.status_code == 302
+    setting = ReconsiderationSetting.objects.get(org=tree["tax"])
+    assert setting.vertically_managed and setting.body_name == "国家税务总局某省税务局"
+    assert AuditEvent.objects.filter(action="admin.add", object_id=str(setting.pk)).exists()
+    listing = c.get("/admin/disclosure/reconsiderationsetting/").content.decode()
+    assert "国家税务总局某省税务局" in listing
