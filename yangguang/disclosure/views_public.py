@@ -23,10 +23,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yangguang.core.errors import IllegalTransition, InvalidInput, ServiceError
 from yangguang.core.screening import mask_id_card, mask_name
-from yangguang.core.workdays import weekday_name
+from yangguang.core.workdays import Calendar, weekday_name
 from yangguang.orgs.models import Organization
 
-from . import law, ratelimit, services
+from . import law, ratelimit, services, timeline
 from .forms_public import ApplicationForm, DeliveryForm, DeliveryRoute, TrackForm
 from .models import Application
 from .tracking import contact_matches
@@ -182,15 +182,22 @@ def status(request, pk: int):
     app = _verified_app(request, pk)
     is_open = app.state in OPEN_STATES
     clock_context = _clock_context(app)
+    letters = list(app.letters.filter(kind__in=APPLICANT_LETTERS))
+    outcome_text = law.outcome_text(app.outcome)
+    clk = clock_context["clock"]
     context = {
         "app": app,
         "is_open": is_open,
         "state_label": State(app.state).label,
-        "outcome_text": law.outcome_text(app.outcome),
+        "outcome_text": outcome_text,
+        "timeline": timeline.applicant_timeline(app, letters, outcome_text),
+        "correction": timeline.open_correction(app) if is_open and clk.awaiting_correction else None,
+        "days_left": clk.remaining(Calendar.from_db(), timezone.localdate())
+        if is_open and clk.due and not clk.awaiting_correction and not clk.paused_now else None,
         "received_weekday": weekday_name(app.received_date),
         "applicant_type": _choice_label(law.ApplicantType, app.applicant_type),
         "masked": _masked(app),
-        "letters": app.letters.filter(kind__in=APPLICANT_LETTERS),
+        "letters": letters,
         "reply_files": applicant_files(app),
         **clock_context,
         "closed_label": "" if is_open else closed_label(app, clock_context["late"]),
