@@ -43,33 +43,6 @@
     }
   });
 })();
-/* 依申请公开 reply form: offer only the outcomes consistent with the chosen reply type
-   (law.allowed_outcomes); the server checks the pair again. */
-(function () {
-  "use strict";
-  document.addEventListener("DOMContentLoaded", function () {
-    var type = document.querySelector("select[data-reply-pairs]");
-    if (!type) return;
-    var pairs = JSON.parse(type.getAttribute("data-reply-pairs"));
-    var outcome = document.getElementById(type.getAttribute("data-outcome-select"));
-    function filter() {
-      var allowed = pairs[type.value] || [];
-      var first = null;
-      for (var i = 0; i < outcome.options.length; i++) {
-        var opt = outcome.options[i];
-        var ok = allowed.indexOf(opt.value) !== -1;
-        opt.hidden = !ok;
-        opt.disabled = !ok;
-        if (ok && first === null) first = opt;
-      }
-      if (outcome.selectedOptions.length === 0 || outcome.selectedOptions[0].disabled) {
-        if (first) first.selected = true;
-      }
-    }
-    type.addEventListener("change", filter);
-    filter();
-  });
-})();
 /* Public site: 适老化 switches, copy-link, org directory filter. Each has a no-JS fallback:
    the switches submit to /tools/display/, the link is a plain link, the filter a GET form. */
 (function () {
