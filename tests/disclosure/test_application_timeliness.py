@@ -86,6 +86,8 @@ def test_paused_by_consultation_and_fee(cal):
     running = Event(CONSULTATION, D(2026, 11, 20))
     t = classify(RECEIVED, [running], cal, D(2026, 11, 27))
     assert t.status == Status.NORMAL and t.paused and t.light == "paused"
+    # the workbench list, the case page and the staff API read Clock.light: the same answer
+    assert clock.compute(RECEIVED, [running], cal, D(2026, 11, 27)).light(cal, D(2026, 11, 27)) == "paused"
     fee = Event(FEE, D(2026, 11, 24))
     assert classify(RECEIVED, [fee], cal, D(2026, 12, 1)).paused
     assert classify(RECEIVED, [fee], cal, D(2026, 12, 1), fee_pause=False).status == Status.OVERDUE

@@ -91,6 +91,8 @@ class Clock:
             return "paused"
         if left < 0 or today > self.due:  # the weekend after a Friday deadline is already past it
             return "overdue"
+        if self.paused_now:  # a running consultation or fee pause: the clock stands still (timeliness agrees)
+            return "paused"
         if today == self.due or left == 0:
             return "red"
         return "yellow" if left <= DUE_SOON_DAYS else "green"
