@@ -12,6 +12,7 @@ from docx import Document as Docx
 from helpers import PASSWORD, new_user, valid_id
 from pypdf import PdfReader
 
+from yangguang.core.models import OutboundMessage
 from yangguang.disclosure.models import Application
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,6 +50,7 @@ def test_apply_correct_consult_partial_reply(live_server, browser, city):
     citizen.get_by_label("姓名或名称").fill("王小明")
     citizen.get_by_label("身份证明号码").fill(id_number)
     citizen.get_by_label("联系电话").fill("13912345678")
+    citizen.get_by_label("电子邮箱").fill("wangxm@example.com")
     citizen.get_by_label("所需信息的名称或描述").fill("2025年本市老旧小区改造项目清单")
     citizen.get_by_label("电子文档").check()
     citizen.get_by_label("在线查看").check()
@@ -58,6 +60,9 @@ def test_apply_correct_consult_partial_reply(live_server, browser, city):
     app = Application.objects.get()
     receipt = citizen.content()
     assert app.number in receipt and app.tracking_code[:4] in receipt and id_number not in receipt
+    # the applicant is told by e-mail (and SMS): the receipt message is in the outbox for this case
+    told = OutboundMessage.objects.filter(object_id=str(app.pk), kind="disclosure.received")
+    assert set(told.values_list("channel", "recipient")) == {("email", "wangxm@example.com"), ("sms", "13912345678")}
 
     staff_login(clerk, base, office.username)
     clerk.goto(f"{base}/workbench/applications/")
@@ -71,6 +76,7 @@ def test_apply_correct_consult_partial_reply(live_server, browser, city):
     citizen.get_by_role("button", name="查询").click()
     citizen.wait_for_url(re.compile(r"/apply/status/\d+/"))
     assert "待补正" in citizen.content()
+    assert "需要补正的事项：请写明具体小区或街道" in citizen.locator("#correction-items").inner_text()
     citizen.get_by_label("补正后的申请内容").fill("河东区东风街道辖区内的老旧小区改造项目清单")
     citizen.get_by_role("button", name="提交补正").click()
     citizen.wait_for_load_state()
