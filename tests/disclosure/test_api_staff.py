@@ -35,7 +35,7 @@ def test_staff_api_scoped_and_masked(city, org_a, org_b):
     assert bad.status_code == 400 and "不一致" in bad.json()["detail"]
     ok = handler.post(f"/api/v1/staff/disclosure/applications/{app.pk}/reply",
                       data=json.dumps({"reply_type": "disclose", "outcome": "1", "on": "2025-10-10",
-                                       "reason": "请于工作日到本机关领取。"}),
+                                       "reason": "请于工作日到本机关领取。", "backdate_reason": "补录"}),
                       content_type="application/json")
     assert ok.status_code == 200 and ok.json()["state"] == "closed"
 
@@ -82,6 +82,10 @@ def test_staff_api_reply_files_and_reply_with_reason(city, settings, tmp_path):
     assert ok.status_code == 200 and ok.json()["state"] == "ready" and ok.json()["name"] == "数据.txt"
     assert [f["name"] for f in c.get(f"{base}/reply-files").json()] == ["数据.txt"]
     r = c.post(f"{base}/reply", data=json.dumps({"reply_type": "disclose", "outcome": "1", "on": "2025-10-10"}),
+               content_type="application/json")
+    assert r.status_code == 400 and "补录理由" in json.dumps(r.json(), ensure_ascii=False)  # a past date needs its reason
+    r = c.post(f"{base}/reply", data=json.dumps({"reply_type": "disclose", "outcome": "1", "on": "2025-10-10",
+                                                 "backdate_reason": "纸质答复已于当日送达，今日补录"}),
                content_type="application/json")
     assert r.status_code == 200 and r.json()["state"] == "closed"
     text = app.letters.get(kind=Letter.Kind.REPLY).text

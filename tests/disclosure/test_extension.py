@@ -165,7 +165,7 @@ def test_stored_late_extension_still_overdue_in_every_view(city, office, handler
 def test_stored_late_extension_closed_is_a_late_reply(city, office, handler, today):
     app = _stored_late(city, office, handler, today)
     today(D(2026, 12, 3))
-    app = services.reply(app, handler, reply_type="disclose", outcome="1", on=D(2026, 12, 3), reason="见本机关网站。")
+    app = services.reply(app, handler, reply_type="disclose", outcome="1", on=D(2026, 12, 3), reason="见本机关网站。", backdate_reason="补录")
     cal = Calendar.from_db()
     assert services.clock_of(app, cal).is_late(cal)
     c = Client()

@@ -39,7 +39,7 @@ def test_per_page_fee_pauses_the_clock_until_paid(city, office):
     app = issue_fee_notice(app, office, method="per_page", pages=150, on=D(2025, 9, 10), backdate_reason="补录")
     assert app.fee_amount == Decimal("1700")  # 70 × 10 + 50 × 20 (国办函〔2020〕109号)
     with pytest.raises(IllegalTransition):
-        services.reply(app, office, reply_type="disclose", outcome="1", on=D(2025, 9, 11))
+        services.reply(app, office, reply_type="disclose", outcome="1", on=D(2025, 9, 11), backdate_reason="补录")
     app = record_payment(app, office, on=D(2025, 9, 17), backdate_reason="补录")
     clock = services.clock_of(app, today=D(2025, 9, 17))
     assert clock.paused_days == 5  # 9-11, 12, 15, 16, 17
@@ -50,7 +50,7 @@ def test_per_page_fee_pauses_the_clock_until_paid(city, office):
 
 def test_unpaid_fee_closes_as_6_2(city, office):
     app = issue_fee_notice(assigned(city, office), office, method="per_page", pages=40, on=D(2025, 9, 10), backdate_reason="补录")
-    app = services.close_by_process(app, office, outcome="6.2", on=D(2025, 10, 20))
+    app = services.close_by_process(app, office, outcome="6.2", on=D(2025, 10, 20), backdate_reason="补录")
     assert app.outcome == "6.2" and app.state == "closed"
 
 

@@ -46,7 +46,7 @@ def test_receipt_and_reply_letters_open_as_docx_and_pdf(app, office):
     with pytest.raises(IllegalTransition):
         letters.issue(app, office, Letter.Kind.REPLY)  # not replied yet
     services.reply(app, office, reply_type="partial", outcome="2", on=date(2025, 10, 20),
-                   reason="涉及个人隐私的部分不予公开。")
+                   reason="涉及个人隐私的部分不予公开。", backdate_reason="补录")
     reply = app.letters.get(kind=Letter.Kind.REPLY)  # issued with the reply, in the same step
     assert reply.number != receipt.number and reply.number.endswith("-02号")
     assert "涉及个人隐私的部分不予公开。" in reply.text

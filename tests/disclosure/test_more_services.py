@@ -32,9 +32,9 @@ def test_published_reply_links_the_document(city, office, staff_a, settings, tmp
     doc = Document.objects.get(pk=staff_a.publish(staff_a.draft(title="关于招生的通知")).document_id)
     app = new_app(city, office)
     with pytest.raises(InvalidInput, match="已经主动公开"):
-        services.reply(app, office, reply_type="published", outcome="1", on=date(2025, 10, 9))
+        services.reply(app, office, reply_type="published", outcome="1", on=date(2025, 10, 9), backdate_reason="补录")
     app = services.reply(app, office, reply_type="published", outcome="1", on=date(2025, 10, 9),
-                         published_document=doc)
+                         published_document=doc, backdate_reason="补录")
     assert app.published_document_id == doc.pk
     letter = letters.issue(app, office, Letter.Kind.REPLY)
     assert doc.index_number in letter.text and "关于招生的通知" in letter.text

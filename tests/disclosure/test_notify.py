@@ -207,7 +207,7 @@ def test_each_step_tells_the_applicant_by_email_and_sms(city, org_a, office, han
     extended_due = services.clock_of(app).due
     app = services_fees.issue_fee_notice(app, handler, method=fees.FeeMethod.PER_PAGE, on=today, pages=50)
     app = services_fees.record_payment(app, handler, on=today)
-    app = services.reply(app, handler, reply_type="disclose", outcome="1", on=today, reason="请于工作日到本机关领取。")
+    app = services.reply(app, handler, reply_type="disclose", outcome="1", on=today, reason="请于工作日到本机关领取。", backdate_reason="补录")
 
     rows = messages_of(app)
     steps = ["received", "correction", "correction_received", "consultation", "extension", "fee", "reply"]

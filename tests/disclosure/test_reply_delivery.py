@@ -79,7 +79,7 @@ def test_released_file_is_stored_privately_listed_on_the_letter_and_downloaded_w
     assert r.status_code == 302
     assert applicant.get(reverse("apply:reply_file", args=[app.pk, f.pk])).status_code == 404
 
-    app = services.reply(app, handler, reply_type="disclose", outcome="1", on=date(2025, 10, 20))
+    app = services.reply(app, handler, reply_type="disclose", outcome="1", on=date(2025, 10, 20), backdate_reason="补录")
     letter = app.letters.get(kind=Letter.Kind.REPLY)
     assert "现予以提供（见附件）" in letter.text and "附件：1. 招生计划.docx" in letter.text
     reply_event = AuditEvent.objects.get(action="application.reply", object_id=str(app.pk))
@@ -120,8 +120,8 @@ def test_blocking_finding_refuses_the_file_and_warnings_must_be_checked(app, han
     assert f.text_state == "ready" and [w["label"] for w in f.warnings] == ["手机号码"]
     assert "13912345678" not in str(f.warnings)
     with pytest.raises(InvalidInput, match="核实"):
-        services.reply(app, handler, reply_type="disclose", outcome="1", on=date(2025, 10, 20))
-    app = services.reply(app, handler, reply_type="disclose", outcome="1", on=date(2025, 10, 20), files_checked=True)
+        services.reply(app, handler, reply_type="disclose", outcome="1", on=date(2025, 10, 20), backdate_reason="补录")
+    app = services.reply(app, handler, reply_type="disclose", outcome="1", on=date(2025, 10, 20), files_checked=True, backdate_reason="补录")
     assert app.state == "closed"
     assert AuditEvent.objects.get(action="application.reply", object_id=str(app.pk)).data["files_checked"] is True
 
@@ -129,7 +129,7 @@ def test_blocking_finding_refuses_the_file_and_warnings_must_be_checked(app, han
 def test_only_delivering_replies_carry_files_and_only_case_staff_attach(app, handler, org_b):
     f = services_reply.add_reply_file(app, handler, "表.txt", "统计表".encode())
     with pytest.raises(InvalidInput, match="请先删除答复附件"):
-        services.reply(app, handler, reply_type="refuse", outcome="3.6", on=date(2025, 10, 20), reason="属于过程性信息。")
+        services.reply(app, handler, reply_type="refuse", outcome="3.6", on=date(2025, 10, 20), reason="属于过程性信息。", backdate_reason="补录")
     outsider = new_user("rd_out", org_b, "handler")
     with pytest.raises(NotAllowed):
         services_reply.add_reply_file(app, outsider, "表.txt", b"x")
@@ -137,7 +137,7 @@ def test_only_delivering_replies_carry_files_and_only_case_staff_attach(app, han
         services_reply.remove_reply_file(f, outsider)
     services_reply.remove_reply_file(f, handler)
     assert not app.reply_files.exists()
-    app = services.reply(app, handler, reply_type="refuse", outcome="3.6", on=date(2025, 10, 20), reason="属于过程性信息。")
+    app = services.reply(app, handler, reply_type="refuse", outcome="3.6", on=date(2025, 10, 20), reason="属于过程性信息。", backdate_reason="补录")
     assert app.state == "closed"
 
 
@@ -158,10 +158,10 @@ def test_a_file_not_read_within_a_second_is_read_by_the_worker_before_the_reply(
         f = services_reply.add_reply_file(app, handler, "大表.docx", docx_bytes("x"))
     assert f.text_state == "pending" and DBTaskResult.objects.count() == before + 1
     with pytest.raises(InvalidInput, match="正在读取和审查"):
-        services.reply(app, handler, reply_type="disclose", outcome="1", on=date(2025, 10, 20))
+        services.reply(app, handler, reply_type="disclose", outcome="1", on=date(2025, 10, 20), backdate_reason="补录")
     assert services_reply.read_reply_file(f.pk) == "ready"
     assert services_reply.read_reply_file(f.pk) == "skipped"  # idempotent
-    app = services.reply(app, handler, reply_type="disclose", outcome="1", on=date(2025, 10, 20))
+    app = services.reply(app, handler, reply_type="disclose", outcome="1", on=date(2025, 10, 20), backdate_reason="补录")
     assert app.state == "closed"
 
 
@@ -176,7 +176,7 @@ def test_the_worker_refuses_a_file_with_a_blocking_finding_and_tells_the_uploade
     assert "居民身份证号" in f.refusal and card not in f.refusal
     assert Notification.objects.filter(user=handler, kind="reply_file_refused").count() == 1
     with pytest.raises(InvalidInput, match="未通过"):
-        services.reply(app, handler, reply_type="disclose", outcome="1", on=date(2025, 10, 20))
+        services.reply(app, handler, reply_type="disclose", outcome="1", on=date(2025, 10, 20), backdate_reason="补录")
 
 
 def test_staff_upload_and_download_through_the_case_page(app, handler, office, city):

@@ -72,7 +72,7 @@ def test_reply_letter_names_body_limits_and_carries_the_reason(tree):
     office = new_user("rl_gkb", tree["dept"], "supervisor")
     app = _app(tree["dept"], office)
     app = services.reply(app, office, reply_type="disclose", outcome="1", on=ON,
-                         reason="请于2025年10月27日起到本局政务服务窗口领取纸质件")
+                         reason="请于2025年10月27日起到本局政务服务窗口领取纸质件", backdate_reason="补录")
     text = _letter(app)
     assert "现告知获取该信息的方式、途径和时间：请于2025年10月27日起到本局政务服务窗口领取纸质件。" in text
     assert f"{law.RECONSIDERATION_DAYS}日内向临川市人民政府申请行政复议" in text
@@ -89,7 +89,7 @@ def test_an_organisation_is_addressed_as_you_unit_and_the_configured_body_is_nam
     office = new_user("rl_gkb2", tree["dept"], "supervisor")
     app = _app(tree["dept"], office, applicant_type="business", name="临川某物流有限公司")
     app = services.reply(app, office, reply_type="not_ours", outcome="4.1", on=ON,
-                         reason="该信息由临川市交通运输局负责公开，联系电话0871-1234567。")
+                         reason="该信息由临川市交通运输局负责公开，联系电话0871-1234567。", backdate_reason="补录")
     text = _letter(app)
     assert "你单位于2025年9月26日" in text and "你单位申请的信息不属于本机关负责公开" in text
     assert "特此告知：该信息由临川市交通运输局负责公开，联系电话0871-1234567。" in text
@@ -103,7 +103,7 @@ def test_the_reasons_the_law_requires_are_required(tree, reply_type, outcome):
     office = new_user("rl_gkb3", tree["county"], "supervisor")
     app = _app(tree["county"], office)
     with pytest.raises(InvalidInput, match="条例第3[67]条"):
-        services.reply(app, office, reply_type=reply_type, outcome=outcome, on=ON)
+        services.reply(app, office, reply_type=reply_type, outcome=outcome, on=ON, backdate_reason="补录")
     app.refresh_from_db()
     assert app.state == "accepted" and not app.letters.exists()
 
@@ -111,7 +111,7 @@ def test_the_reasons_the_law_requires_are_required(tree, reply_type, outcome):
 def test_refusal_states_the_ground_and_the_reason_and_a_local_government_names_the_next_one(tree):
     office = new_user("rl_gkb4", tree["county"], "supervisor")
     app = _app(tree["county"], office)
-    app = services.reply(app, office, reply_type="refuse", outcome="3.6", on=ON, reason="该材料为会议讨论记录，尚未形成正式文件。")
+    app = services.reply(app, office, reply_type="refuse", outcome="3.6", on=ON, reason="该材料为会议讨论记录，尚未形成正式文件。", backdate_reason="补录")
     text = _letter(app)
     assert "属于四类过程性信息（条例第16条第二款）" in text and "理由：该材料为会议讨论记录，尚未形成正式文件。" in text
     assert "向临川市人民政府申请行政复议" in text
@@ -120,7 +120,7 @@ def test_refusal_states_the_ground_and_the_reason_and_a_local_government_names_t
 def test_refuse_to_handle_issues_its_letter_with_the_remedies(tree):
     office = new_user("rl_gkb5", tree["street"], "supervisor")
     app = _app(tree["street"], office)
-    app = services.reply(app, office, reply_type="refuse_to_handle", outcome="5.2", on=ON)
+    app = services.reply(app, office, reply_type="refuse_to_handle", outcome="5.2", on=ON, backdate_reason="补录")
     text = app.letters.get(kind=Letter.Kind.REFUSE_TO_HANDLE).text
     assert "重复申请" in text and "如对本告知不服" in text and "向河东区人民政府申请行政复议" in text
 
@@ -133,7 +133,7 @@ def test_letter_files_say_the_same(tree):
     from docx import Document as Docx
 
     office = new_user("rl_gkb6", tree["township"], "supervisor")
-    app = services.reply(_app(tree["township"], office), office, reply_type="not_exist", outcome="4.1", on=ON)
+    app = services.reply(_app(tree["township"], office), office, reply_type="not_exist", outcome="4.1", on=ON, backdate_reason="补录")
     letter = app.letters.get(kind=Letter.Kind.REPLY)
     c = Client()
     c.force_login(office)

@@ -71,12 +71,12 @@ def test_full_path_with_correction_consultation_extension(city, org_a, office, h
     # 20 working days from the corrected receipt (10-13) = 11-10; +4 consultation days; +15 extension.
     assert clock.start == D(2025, 10, 13) and clock.paused_days == 4 and clock.extension_days == 15
     with pytest.raises(InvalidInput):
-        services.reply(app, handler, reply_type="published", outcome="3.1", on=D(2025, 11, 20))
+        services.reply(app, handler, reply_type="published", outcome="3.1", on=D(2025, 11, 20), backdate_reason="补录")
     app = services.reply(app, handler, reply_type="partial", outcome="2", on=D(2025, 11, 20),
-                         reason="涉及第三方个人隐私的部分不予公开。")
+                         reason="涉及第三方个人隐私的部分不予公开。", backdate_reason="补录")
     assert app.state == State.CLOSED and app.outcome == "2" and app.closed_date == D(2025, 11, 20)
     with pytest.raises(IllegalTransition):
-        services.withdraw(app, None, on=D(2025, 11, 21))
+        services.withdraw(app, None, on=D(2025, 11, 21), backdate_reason="补录")
     actions = list(AuditEvent.objects.filter(object_type="disclosure.application", object_id=str(app.pk))
                    .values_list("action", flat=True))
     assert actions[0] == "application.register" and actions[-1] == "application.reply" and len(actions) == 8
@@ -86,14 +86,14 @@ def test_other_department_handler_cannot_act(city, org_a, org_b, office, handler
     app = services.assign(services.accept(apply(city), office), office, org_a, handler)
     outsider = new_user("b_cb", org_b, "handler")
     with pytest.raises(NotAllowed):
-        services.reply(app, outsider, reply_type="disclose", outcome="1", on=D(2025, 10, 9))
+        services.reply(app, outsider, reply_type="disclose", outcome="1", on=D(2025, 10, 9), backdate_reason="补录")
 
 
 def test_closing_by_process_and_withdrawal(city, office):
     app = services.request_correction(apply(city), office, on=D(2025, 9, 29), backdate_reason="补录", until=D(2025, 10, 20), items="补充")
     with pytest.raises(InvalidInput):
-        services.close_by_process(app, office, outcome="1", on=D(2025, 10, 21))
-    app = services.close_by_process(app, office, outcome="6.1", on=D(2025, 10, 21))
+        services.close_by_process(app, office, outcome="1", on=D(2025, 10, 21), backdate_reason="补录")
+    app = services.close_by_process(app, office, outcome="6.1", on=D(2025, 10, 21), backdate_reason="补录")
     assert app.outcome == "6.1"
-    other = services.withdraw(apply(city), None, on=D(2025, 9, 28))
+    other = services.withdraw(apply(city), None, on=D(2025, 9, 28), backdate_reason="补录")
     assert other.state == State.CLOSED and other.outcome == "6.3"

@@ -65,7 +65,7 @@ def test_actions_through_the_page(office, app, org_a):
                {"reply_type": "published", "outcome": "3.1", "on": "2025-10-10"}, follow=True)
     assert "不一致" in r.content.decode()
     h.post(reverse("applications:act", args=[app.pk, "reply"]),
-           {"reply_type": "partial", "outcome": "2", "on": "2025-10-10", "reason": "涉及个人隐私的部分不予公开。",
+           {"reply_type": "partial", "outcome": "2", "on": "2025-10-10", "reason": "涉及个人隐私的部分不予公开。", "backdate_reason": "补录",
             "confirm": "1"})
     app.refresh_from_db()
     assert app.state == "closed" and app.outcome == "2"
@@ -125,7 +125,7 @@ def test_published_reply_and_article_35_from_the_page(office, app, staff_a):
                {"reply_type": "published", "outcome": "1", "on": "2025-10-10", "index_number": "不存在"}, follow=True)
     assert "正在公开的文件" in r.content.decode()
     c.post(reverse("applications:act", args=[app.pk, "reply"]),
-           {"reply_type": "published", "outcome": "1", "on": "2025-10-10", "index_number": doc.index_number,
+           {"reply_type": "published", "outcome": "1", "on": "2025-10-10", "index_number": doc.index_number, "backdate_reason": "补录",
             "confirm": "1"})
     app.refresh_from_db()
     assert app.state == "closed" and app.published_document_id == doc.pk

@@ -48,6 +48,7 @@ class ReplyIn(Schema):
     reason: str = ""  # 答复理由或获取途径, written into the 答复书 (required for some reply types)
     index_number: str = ""  # the published document's 索引号, for an 已经主动公开 reply
     files_checked: bool = False  # the screening warnings of the attached files have been checked
+    backdate_reason: str = ""  # 补录理由: required when `on` is before today
 
 
 class ReplyFileOut(Schema):
@@ -107,7 +108,8 @@ def reply(request, app_id: ObjectId, payload: ReplyIn):
         if payload.index_number.strip() else None
     try:
         app = services.reply(app, request.user, reply_type=payload.reply_type, outcome=payload.outcome, on=payload.on,
-                             published_document=doc, reason=payload.reason, files_checked=payload.files_checked)
+                             published_document=doc, reason=payload.reason, files_checked=payload.files_checked,
+                             backdate_reason=payload.backdate_reason)
     except ServiceError as exc:
         return _fail(exc)
     return _out(app, Calendar.from_db(), timezone.localdate())
@@ -197,7 +199,7 @@ def act(request, app_id: ObjectId, action: str, payload: ActionIn):
             pending_request(), user, on=on, comment=payload.comment, backdate_reason=late).application,
         "refuse_extension_request": lambda: ext.refuse_extension_request(
             pending_request(), user, reason=payload.reason).application,
-        "withdraw": lambda: services.withdraw(app, user, on=on),
+        "withdraw": lambda: services.withdraw(app, user, on=on, backdate_reason=late),
     }
     if action not in handlers:
         return Status(404, {"detail": f"未知的办理动作：{action}"})

@@ -78,7 +78,7 @@ def load_applications() -> int:
     # 7: replied 部分公开 with the released list attached; the 答复书 is issued with the reply
     services_reply.add_reply_file(a[7], handler, "教师招聘考试成绩及录用名单（公开部分）.txt", RELEASED.encode())
     services.reply(a[7], handler, reply_type="partial", outcome="2", on=_working_days_ago(cal, today, 10),
-                   reason="考生身份证号、联系方式等个人信息不予公开（条例第十五条）。")
+                   reason="考生身份证号、联系方式等个人信息不予公开（条例第十五条）。", backdate_reason=late)
     # 8: already published → link the document
     doc = Document.objects.public().filter(org=edu).order_by("-first_published_at").first()
     if doc is not None:

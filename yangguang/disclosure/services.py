@@ -328,42 +328,48 @@ def approve_extension(app: Application, approver, *, days: int, reason: str, on:
 
 
 def reply(app: Application, by, *, reply_type: str, outcome: str, on: date, published_document=None,
-          reason: str = "", files_checked: bool = False) -> Application:
+          reason: str = "", files_checked: bool = False, backdate_reason: str = "") -> Application:
     """答复办结 with a reply type and the consistent annual-report outcome, issuing the 答复书: see
     services_reply.reply. An 已经主动公开 reply names the published document (条例第36条第（一）项)."""
     from .services_reply import reply as give_reply
 
     return give_reply(app, by, reply_type=reply_type, outcome=outcome, on=on, published_document=published_document,
-                      reason=reason, files_checked=files_checked)
+                      reason=reason, files_checked=files_checked, backdate_reason=backdate_reason)
 
 
-def close_by_process(app: Application, by, *, outcome: str, on: date) -> Application:
+def close_by_process(app: Application, by, *, outcome: str, on: date, backdate_reason: str = "") -> Application:
     """Closure by what happened: 逾期不补正 (6.1), 逾期未缴费 (6.2), 补正后仍不明确 (4.3), 其他 (6.3)."""
     _require(by, app)
     problem = law.check_pair(law.BY_PROCESS, outcome)
     if problem:
         raise InvalidInput(problem)
-    return _close(app, by, Action.CLOSE_BY_PROCESS, outcome, on)
+    return _close(app, by, Action.CLOSE_BY_PROCESS, outcome, on, backdate_reason)
 
 
-def withdraw(app: Application, by=None, *, on: date) -> Application:
+def withdraw(app: Application, by=None, *, on: date, backdate_reason: str = "") -> Application:
     """The applicant withdraws (online with tracking code, or registered by staff): 其他处理 (6.3)."""
     if by is not None:
         _require(by, app)
-    return _close(app, by, Action.WITHDRAW, "6.3", on)
+    return _close(app, by, Action.WITHDRAW, "6.3", on, backdate_reason)
 
 
-def _close(app, by, action, outcome, on):
-    """Closure without a reply (by process, withdrawal); a reply closes through services_reply."""
+def _close(app, by, action, outcome, on, backdate_reason=""):
+    """Closure without a reply (by process, withdrawal); a reply closes through services_reply.
+    The closing date keeps the clock actions' date discipline (check_clock_date)."""
     if not law.is_valid_outcome(outcome):
         raise InvalidInput(f"办理结果代码“{outcome}”不正确。")
+    backdate_reason = _text(backdate_reason)
+    errors: list[str] = []
+    check_clock_date(app, on, _("办结日期"), errors, backdate_reason=backdate_reason)
+    if errors:
+        raise InvalidInput(_("不能办结："), details=errors)
     with transaction.atomic():
         app = _lock(app)
         old, new = _move(app, action)
         app.outcome, app.closed_date = outcome, on
         app.save(update_fields=["state", "outcome", "closed_date"])
         audit.record(f"application.{action}", app, actor=by, org_id=app.org_id, data={
-            "from": old, "to": new, "outcome": outcome, "reply_type": "", "on": on,
+            "from": old, "to": new, "outcome": outcome, "reply_type": "", "on": on, "backdate_reason": backdate_reason,
         })
     return app
 

@@ -29,7 +29,7 @@ from yangguang.core.text import clean_text
 
 from . import law, letters
 from .models import Application, Letter, ReplyFile
-from .services import _check_date, _lock, _move, _require, _text
+from .services import _lock, _move, _require, _text, check_clock_date
 from .workflow import OPEN_STATES, TRANSITIONS, Action, next_state
 
 FOLDER = "replies"  # under PRIVATE_STORAGE_DIR
@@ -47,6 +47,7 @@ class ReplyDraft:
     reason: str
     published_document: object | None
     letter_kind: str  # the letter the reply issues
+    backdate_reason: str = ""  # why a reply date before today is entered late (补录理由)
 
 
 def letter_kind_for(reply_type: str) -> str:
@@ -182,7 +183,7 @@ def files_with_warnings(app: Application) -> list[ReplyFile]:
 
 
 def check_reply(app: Application, by, *, reply_type: str, outcome: str, on: date, published_document=None,
-                reason: str = "") -> ReplyDraft:
+                reason: str = "", backdate_reason: str = "") -> ReplyDraft:
     """Everything a reply needs, checked without changing anything. Raises like ``reply``."""
     _require(by, app)
     if (app.state, Action.REPLY) not in TRANSITIONS:
@@ -209,12 +210,16 @@ def check_reply(app: Application, by, *, reply_type: str, outcome: str, on: date
         elif f.text_state == FileState.REFUSED:
             errors.append(_("答复附件“%(name)s”未通过：%(reason)s。请删除后重新上传。")
                           % {"name": f.original_name, "reason": f.refusal})
-    _check_date(on, "答复日期", errors, not_before=app.received_date)
+    # The date discipline of the clock actions (services.check_clock_date): not in the future, not
+    # before the last clock event, and a date before today only with its 补录理由 — a late reply
+    # entered with an earlier date would otherwise read 按期答复 (虚报).
+    backdate_reason = _text(backdate_reason)
+    check_clock_date(app, on, _("答复日期"), errors, backdate_reason=backdate_reason)
     if errors:
         raise InvalidInput(errors[0]) if len(errors) == 1 else InvalidInput(_("不能答复："), details=errors)
     return ReplyDraft(reply_type=reply_type, outcome=outcome, on=on, reason=reason,
                       published_document=published_document if reply_type == law.ReplyType.PUBLISHED else None,
-                      letter_kind=letter_kind_for(reply_type))
+                      letter_kind=letter_kind_for(reply_type), backdate_reason=backdate_reason)
 
 
 def _type_label(reply_type: str) -> str:
@@ -237,13 +242,13 @@ def preview(app: Application, draft: ReplyDraft) -> LetterContent:
 
 
 def reply(app: Application, by, *, reply_type: str, outcome: str, on: date, published_document=None,
-          reason: str = "", files_checked: bool = False) -> Application:
+          reason: str = "", files_checked: bool = False, backdate_reason: str = "") -> Application:
     """答复办结: the case closed with a reply type and its consistent annual-report outcome, and the
     答复书 (不予处理告知书 for 不予处理) issued with the handler's text, the attached files listed
     and the remedies named. ``files_checked``: the handler has checked the screening warnings of
     the attached files (the confirmation page asks)."""
     draft = check_reply(app, by, reply_type=reply_type, outcome=outcome, on=on,
-                        published_document=published_document, reason=reason)
+                        published_document=published_document, reason=reason, backdate_reason=backdate_reason)
     if files_with_warnings(app) and not files_checked:
         raise InvalidInput(_("答复附件中有需核实的个人信息等内容：请在确认页逐项核实（已作区分处理或可以公开）后再答复。"))
     written: list[str] = []
@@ -260,7 +265,7 @@ def reply(app: Application, by, *, reply_type: str, outcome: str, on: date, publ
             letter = letters.produce(locked, by, draft.letter_kind, written, record=False)
             audit.record(f"application.{Action.REPLY}", locked, actor=by, org_id=locked.org_id, data={
                 "from": old, "to": new, "outcome": draft.outcome, "reply_type": draft.reply_type, "on": draft.on,
-                "reason": draft.reason, "files": [{"file": f.pk, "name": f.original_name, "sha256": f.sha256}
+                "backdate_reason": draft.backdate_reason, "reason": draft.reason, "files": [{"file": f.pk, "name": f.original_name, "sha256": f.sha256}
                                                   for f in files],
                 "files_checked": bool(files_checked and any(f.warnings for f in files)),
                 "letter": letters.letter_facts(letter),

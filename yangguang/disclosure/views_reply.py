@@ -28,7 +28,7 @@ from . import law, services, services_reply
 from .models import Application, ReplyFile
 from .reconsideration import body_for
 
-REPLY_FIELDS = ("reply_type", "outcome", "on", "reason", "index_number")
+REPLY_FIELDS = ("reply_type", "outcome", "on", "reason", "index_number", "backdate_reason")
 
 
 def _published_by_index(index_number: str):
@@ -70,7 +70,7 @@ def reply(request, pk):
         return _back_to_case(request, app, values, [_("答复日期格式不正确。")])
     doc = _published_by_index(values["index_number"])
     kwargs = {"reply_type": values["reply_type"], "outcome": values["outcome"], "on": on,
-              "published_document": doc, "reason": values["reason"]}
+              "published_document": doc, "reason": values["reason"], "backdate_reason": values["backdate_reason"]}
     try:
         if post.get("confirm") == "1":
             services.reply(app, request.user, files_checked=post.get("files_checked") == "1", **kwargs)

@@ -285,9 +285,9 @@ def act(request, pk, action):
                 raise ServiceError("请填写另行确定的答复期限。")
             set_article35_date(app, user, on=on, new_due=new_due, reason=post.get("reason", ""))
         elif action == "close_by_process":
-            services.close_by_process(app, user, outcome=post.get("outcome", ""), on=on)
+            services.close_by_process(app, user, outcome=post.get("outcome", ""), on=on, backdate_reason=late)
         elif action == "withdraw":
-            services.withdraw(app, user, on=on)
+            services.withdraw(app, user, on=on, backdate_reason=late)
         elif action == "remedy":
             from .services_more import record_remedy
 
