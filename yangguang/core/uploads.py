@@ -69,3 +69,13 @@ def store(folder: Path, data: bytes) -> str:
     name = secrets.token_hex(20)
     (folder / name).write_bytes(data)
     return name
+
+
+def size_label(size_bytes: int) -> str:
+    """A file size for people: "512 B", "35.7 KB", "1.2 MB" (publication and reply attachments)."""
+    size = float(size_bytes)
+    for unit in ("B", "KB", "MB"):
+        if size < 1024:
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"

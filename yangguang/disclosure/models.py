@@ -300,12 +300,9 @@ class ReplyFile(models.Model):
 
     @property
     def size_label(self) -> str:
-        size = float(self.size)
-        for unit in ("B", "KB", "MB"):
-            if size < 1024:
-                return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-            size /= 1024
-        return f"{size:.1f} GB"
+        from yangguang.core.uploads import size_label
+
+        return size_label(self.size)
 
 
 class ReconsiderationSetting(models.Model):
