@@ -12,6 +12,9 @@ class CoreConfig(AppConfig):
         from django.conf import settings
 
         from . import login  # noqa: F401 - connects the failed-login counter (user_login_failed)
+        from .registry import every_minute
+
+        every_minute("yangguang.core.tasks.send_outbox")
 
         # The modules that react to audited actions (core/audit.py on_record): importing one registers
         # its hooks. Listed in settings, so every reaction to a business action is named in one place.

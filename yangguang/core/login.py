@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 
-from yangguang.disclosure import ratelimit
+from . import ratelimit
 
 RULE = "login_ip"
 

@@ -7,4 +7,8 @@ class OrgsConfig(AppConfig):
     verbose_name = "机构与用户"
 
     def ready(self):
-        from . import scoping  # noqa: F401  (registers the object permissions)
+        from yangguang.core import registry
+
+        from . import permissions
+
+        registry.register_settings_permission(permissions.can_change_settings)

@@ -55,9 +55,9 @@ class SearchResult:
 
 
 def _taxonomy():
-    from importlib import import_module
+    from yangguang.core.registry import search_source
 
-    return import_module("yangguang.publishing.taxonomy")
+    return search_source().taxonomy
 
 
 def _clean_filters(org, topic, genre, year, validity) -> tuple[dict[str, object], dict[str, str]]:

@@ -19,13 +19,13 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from yangguang.core.registry import DAILY, EVERY_MINUTE
 from yangguang.core.resilience import DATABASE_ERRORS, Backoff, close_connections, describe
 
-# send_outbox: e-mails and SMS queued by actions are enqueued after their commit; this round also
-# retries the failed ones whose backoff has passed, and sends any whose enqueue was lost.
-EVERY_MINUTE = ["yangguang.publishing.tasks.publish_due_task", "yangguang.core.tasks.send_outbox"]
-DAILY = ["yangguang.disclosure.tasks.send_due_alerts", "yangguang.supervision.tasks.generate_monthly_bulletins",
-         "yangguang.monitoring.tasks.run_daily_monitoring"]
+# The rounds are the tasks the apps registered in their AppConfig.ready() (core/registry.py), e.g.
+# core's send_outbox: e-mails and SMS queued by actions are enqueued after their commit; this round
+# also retries the failed ones whose backoff has passed, and sends any whose enqueue was lost.
+__all__ = ["DAILY", "EVERY_MINUTE", "Command"]
 
 
 class Command(BaseCommand):

@@ -23,12 +23,12 @@ class Command(BaseCommand):
         if repair_interrupted_build(lambda m: self.stderr.write(m)):
             self.stdout.write("已补建上次中断的全文索引")
         if if_needed:
+            from yangguang.core.registry import search_source
             from yangguang.core.search.models import SearchEntry
-            from yangguang.publishing.models import Document
 
             # A database upgraded from before the index existed (or restored from a backup) has
             # public documents without index rows; a fresh or up-to-date one skips the work.
-            if SearchEntry.objects.count() == Document.objects.public().count():
+            if SearchEntry.objects.count() == search_source().public_documents().count():
                 self.stdout.write("全文检索索引已是最新，跳过")
                 return
         def progress(message: str) -> None:
