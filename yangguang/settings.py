@@ -70,7 +70,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # Swagger UI of /api/v1/docs from local static files, not a CDN (works offline)
     "axes",
-    "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
     "yangguang.core",
@@ -152,7 +151,6 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "yangguang.core.login.IpThrottleBackend",  # failed logins per client address, any account
     "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"

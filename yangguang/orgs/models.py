@@ -56,9 +56,6 @@ class Organization(models.Model):
     def subtree(self):
         return Organization.objects.filter(path__startswith=self.path)
 
-    def is_within(self, other: "Organization") -> bool:
-        return self.path.startswith(other.path)
-
     def review_roles(self) -> list[str]:
         return list(self.review_levels.order_by("position").values_list("role", flat=True))
 
