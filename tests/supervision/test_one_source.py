@@ -29,7 +29,7 @@ from yangguang.reports import checks, replies, services
 from yangguang.supervision import dashboard, facts
 from yangguang.supervision.months import Month
 from yangguang.supervision.stats import month_stats, overdue_applications
-from yangguang.supervision.views import _table
+from yangguang.supervision.views import export_table
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +161,7 @@ def test_every_view_agrees(cases, city, org_a, org_b, supervisor, indicator, mon
     assert {item.application_id for item, *_ in board.overdue} == set().union(*(_ids(year[o.pk], "overdue") for o in orgs))
     assert board.totals["late_replies"] == sum(month[o.pk].late for o in orgs)
     assert board.totals["replies"] == sum(month[o.pk].closed for o in orgs)
-    exported = {r[0]: r for r in _table(board, "orgs")[2]}
+    exported = {r[0]: r for r in export_table(board, "orgs")[2]}
     for org in orgs:
         assert rows[org.pk].overdue_apps == year[org.pk].overdue == len(listed.get(org.pk, []))
         assert {i.application_id for i in listed.get(org.pk, [])} == _ids(year[org.pk], "overdue")

@@ -17,13 +17,13 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yangguang.core import audit
 from yangguang.core.errors import InvalidInput, NotAllowed
 from yangguang.core.exports.xlsx import table_to_xlsx
+from yangguang.orgs import permissions
 from yangguang.orgs.models import Organization
-from yangguang.orgs.roles import Role
-from yangguang.orgs.scoping import can_act_in_org, can_read_org
 
 from . import indicators as law
 from .models import AssessmentPeriod, Indicator, IndicatorResult, MonitoringRun, SelfAssessment
@@ -96,10 +96,10 @@ def _self_score(claims: list[SelfAssessment]) -> float:
 
 
 def period_table(period: AssessmentPeriod) -> list[OrgRow]:
-    orgs = list(Organization.objects.filter(path__startswith=period.region.path).select_related("parent"))
+    orgs = list(period.region.subtree().select_related("parent"))
     runs = full_runs(period)
     per_org: dict[int, list[tuple[int, float, bool]]] = defaultdict(list)
-    agg = (IndicatorResult.objects.filter(run__in=runs, org__path__startswith=period.region.path).order_by()
+    agg = (IndicatorResult.objects.filter(permissions.region_q(period.region), run__in=runs).order_by()
            .values("run_id", "org_id")
            .annotate(neg=Sum("points", filter=Q(points__lt=0)), pos=Sum("points", filter=Q(points__gt=0)),
                      vetoes=Count("id", filter=Q(indicator__level=law.Level.VETO, passed=False))))
@@ -110,8 +110,8 @@ def period_table(period: AssessmentPeriod) -> list[OrgRow]:
     last_run = {org_id: max(r[0] for r in rows) for org_id, rows in per_org.items()}
     measured: dict[tuple[int, int], IndicatorResult] = {}
     if last_run:
-        for r in IndicatorResult.objects.filter(run_id__in=set(last_run.values()),
-                                                org__path__startswith=period.region.path):
+        for r in IndicatorResult.objects.filter(permissions.region_q(period.region),
+                                                run_id__in=set(last_run.values())):
             if last_run.get(r.org_id) == r.run_id:
                 measured[(r.org_id, r.indicator_id)] = r
     claims: dict[int, list[SelfAssessment]] = defaultdict(list)
@@ -125,8 +125,8 @@ def period_table(period: AssessmentPeriod) -> list[OrgRow]:
         region = org.parent if org.kind in ("department", "township", "street") and org.parent else org
         table.append(OrgRow(
             org=org, type_label=org_type(org.kind), region=region,
-            score=round(sum(s for _, s, _ in rows) / len(rows), 2) if rows else None,
-            runs=len(rows), vetoed_runs=sum(v for *_, v in rows),
+            score=round(sum(s for _run, s, _vetoed in rows) / len(rows), 2) if rows else None,
+            runs=len(rows), vetoed_runs=sum(v for *_rest, v in rows),
             last_vetoed=bool(rows) and max(rows)[2], self_score=_self_score(list(mine.values())) if mine else None,
             lines=[IndicatorLine(i, measured.get((org.id, i.id)), mine.get(i.id)) for i in indicator_list]))
     _rank(table, lambda r: r.region.id, "rank_region")
@@ -150,33 +150,34 @@ def _rank(table: list[OrgRow], key, attr: str) -> None:
 
 
 def export_xlsx(period: AssessmentPeriod, table: list[OrgRow]) -> bytes:
-    headers = ["类型排名", "区域排名", "机构", "类型", "所属区域", "监测得分", "测量次数", "单项否决次数", "结论",
-               "自评得分", "自评与监测差异"]
+    headers = [_("类型排名"), _("区域排名"), _("机构"), _("类型"), _("所属区域"), _("监测得分"), _("测量次数"),
+               _("单项否决次数"), _("结论"), _("自评得分"), _("自评与监测差异")]
     rows = sorted(table, key=lambda r: (r.type_label, r.rank_type or 10**6, r.org.name))
     data = [[r.rank_type, r.rank_region, r.org.name, r.type_label, r.region.name, r.score, r.runs, r.vetoed_runs,
              r.verdict, r.self_score, r.difference] for r in rows]
-    return table_to_xlsx(f"{period.name} 政务公开考评结果（{period.start:%Y-%m-%d}至{period.end:%Y-%m-%d}）",
-                         headers, data, sheet="考评结果")
+    title = _("%(name)s 政务公开考评结果（%(start)s至%(end)s）") % {
+        "name": period.name, "start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}"}
+    return table_to_xlsx(title, headers, data, sheet=_("考评结果"))
 
 
 # --- services ------------------------------------------------------------------------------------
 
 
 def create_period(by, *, kind: str, name: str, start: date, end: date) -> AssessmentPeriod:
-    if not (by.has_role(Role.SUPERVISOR) and by.org_id):
-        raise NotAllowed("只有政务公开办可以设立考评期。")
+    if not permissions.can_create_assessment(by):
+        raise NotAllowed(_("只有政务公开办可以设立考评期。"))
     name = (name or "").strip()
     errors = []
     if kind not in AssessmentPeriod.Kind.values:
-        errors.append("请选择考评期类型。")
+        errors.append(_("请选择考评期类型。"))
     if not name:
-        errors.append("请填写考评期名称。")
+        errors.append(_("请填写考评期名称。"))
     if start is None or end is None or start > end:
-        errors.append("开始日期不能晚于结束日期。")
+        errors.append(_("开始日期不能晚于结束日期。"))
     if errors:
-        raise InvalidInput("考评期信息有误。", details=errors)
+        raise InvalidInput(_("考评期信息有误。"), details=errors)
     if AssessmentPeriod.objects.filter(region=by.org, start=start, end=end).exists():
-        raise InvalidInput("该时间段的考评期已存在。")
+        raise InvalidInput(_("该时间段的考评期已存在。"))
     with transaction.atomic():
         period = AssessmentPeriod.objects.create(region=by.org, kind=kind, name=name, start=start, end=end,
                                                  created_by=by)
@@ -188,10 +189,10 @@ def create_period(by, *, kind: str, name: str, start: date, end: date) -> Assess
 def save_self_assessment(period: AssessmentPeriod, org: Organization, by, entries: dict[int, dict]) -> int:
     """entries: {indicator id: {"passed": bool, "points": str|number, "note": str}}; points are the
     deduction (entered positive) or bonus the org claims. One audit event for the whole form."""
-    if not can_act_in_org(by, org) or not can_read_org(by, org) or not org.path.startswith(period.region.path):
-        raise NotAllowed("只能填报本机构的自评。")
+    if not permissions.can_self_assess(by, org, period):
+        raise NotAllowed(_("只能填报本机构的自评。"))
     if not period.self_assessment_open:
-        raise InvalidInput("该考评期已停止接受自评。")
+        raise InvalidInput(_("该考评期已停止接受自评。"))
     known = {i.id: i for i in Indicator.objects.filter(active=True)}
     errors, rows = [], []
     now = timezone.now()
@@ -202,7 +203,7 @@ def save_self_assessment(period: AssessmentPeriod, org: Organization, by, entrie
         try:
             amount = abs(Decimal(str(entry.get("points") or 0)))
         except InvalidOperation:
-            errors.append(f"“{ind.name}”的分值不是数字。")
+            errors.append(_("“%(indicator)s”的分值不是数字。") % {"indicator": ind.name})
             continue
         passed = bool(entry.get("passed"))
         if ind.level == law.Level.VETO:
@@ -212,7 +213,7 @@ def save_self_assessment(period: AssessmentPeriod, org: Organization, by, entrie
         rows.append(SelfAssessment(period=period, org=org, indicator=ind, passed=passed, points=amount,
                                    note=(entry.get("note") or "")[:300], submitted_by=by, submitted_at=now))
     if errors:
-        raise InvalidInput("自评有误。", details=errors)
+        raise InvalidInput(_("自评有误。"), details=errors)
     with transaction.atomic():
         SelfAssessment.objects.filter(period=period, org=org).delete()
         SelfAssessment.objects.bulk_create(rows)

@@ -25,7 +25,7 @@ def _scope(scope_org: Organization | None, only_org: bool):
         return Organization.objects.all(), True
     if only_org:
         return Organization.objects.filter(pk=scope_org.pk), False
-    return Organization.objects.filter(path__startswith=scope_org.path), False
+    return scope_org.subtree(), False
 
 
 def run(*, trigger: str, by=None, scope_org: Organization | None = None, only_org: bool = False,

@@ -17,15 +17,16 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yangguang.core import audit
 from yangguang.core.errors import InvalidInput, NotAllowed
 from yangguang.core.models import Notification
 from yangguang.core.text import clean_multiline
 from yangguang.core.workdays import Calendar
+from yangguang.orgs import permissions
 from yangguang.orgs.models import User
 from yangguang.orgs.roles import Role
-from yangguang.orgs.scoping import can_act_in_org, can_read_org
 
 from .models import IndicatorResult, MonitoringRun, Rectification
 from .rectify_table import OPEN_STATES, Action, State, next_state
@@ -94,14 +95,17 @@ def sync(run: MonitoringRun, results: list[IndicatorResult], today: date) -> dic
 
 
 def supervisors_of(org) -> list[User]:
+    """The active 政务公开办 staff whose region contains ``org``: who is told about its 虚报整改."""
     users = User.objects.filter(role_grants__role=Role.SUPERVISOR, is_active=True, org__isnull=False)
-    return [u for u in users.select_related("org") if org.path.startswith(u.org.path)]
+    return permissions.supervisors_among(org, users.select_related("org"))
 
 
 def _notify_false_claim(rect: Rectification) -> None:
     url = reverse("monitoring:rectification", args=[rect.pk])
-    title = f"虚报整改：{rect.org.name}报告“{rect.indicator.name}”已整改，复测仍不合格"
-    body = f"复测测得值：{rect.last_result.value if rect.last_result else '—'}；整改期限：{rect.deadline:%Y-%m-%d}。"
+    title = _("虚报整改：%(org)s报告“%(indicator)s”已整改，复测仍不合格") % {
+        "org": rect.org.name, "indicator": rect.indicator.name}
+    body = _("复测测得值：%(value)s；整改期限：%(deadline)s。") % {
+        "value": rect.last_result.value if rect.last_result else "—", "deadline": f"{rect.deadline:%Y-%m-%d}"}
     rows = [Notification(user=u, kind="rectification_false", title=title[:200], body=body, url=url,
                          object_type="monitoring.rectification", object_id=str(rect.pk),
                          dedupe_key=f"rect-false:{rect.pk}:{rect.false_claims}:{u.pk}")
@@ -114,13 +118,13 @@ def _notify_false_claim(rect: Rectification) -> None:
 
 def answer(rect: Rectification, by, text: str, *, claim_fixed: bool = False) -> Rectification:
     """The org's answer. A 已整改 claim is checked at once by re-measuring the indicator."""
-    if not can_act_in_org(by, rect.org):
-        raise NotAllowed("只有本机构人员可以答复本机构的整改事项。")
+    if not permissions.can_answer_rectification(by, rect):
+        raise NotAllowed(_("只有本机构人员可以答复本机构的整改事项。"))
     text = clean_multiline(text)
     if not text:
-        raise InvalidInput("请填写整改情况说明。")
+        raise InvalidInput(_("请填写整改情况说明。"))
     if len(text) > 2000:
-        raise InvalidInput("整改情况说明不能超过2000字。")
+        raise InvalidInput(_("整改情况说明不能超过2000字。"))
     with transaction.atomic():
         rect = Rectification.objects.select_for_update().select_related("indicator", "org").get(pk=rect.pk)
         rect.answer, rect.claimed_fixed = text, claim_fixed
@@ -135,11 +139,10 @@ def remeasure(rect: Rectification, by) -> Rectification:
     """Measure this item's indicator for its org now; the run closes or flags it."""
     from . import engine
 
-    supervising = (by.is_superuser or by.has_role(Role.SUPERVISOR)) and can_read_org(by, rect.org)
-    if not (can_act_in_org(by, rect.org) or supervising):
-        raise NotAllowed("无权复测该整改事项。")
+    if not permissions.can_remeasure(by, rect):
+        raise NotAllowed(_("无权复测该整改事项。"))
     if rect.state == State.CLOSED:
-        raise InvalidInput("该整改事项已销号。")
+        raise InvalidInput(_("该整改事项已销号。"))
     engine.run(trigger=MonitoringRun.Trigger.REMEASURE, by=by, scope_org=rect.org, only_org=True,
                indicator=rect.indicator)
     return Rectification.objects.select_related("indicator", "org", "last_result").get(pk=rect.pk)

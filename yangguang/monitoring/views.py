@@ -12,14 +12,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yangguang.core import audit
 from yangguang.core.errors import ServiceError
 from yangguang.disclosure.models import Application
+from yangguang.orgs import permissions
 from yangguang.orgs.models import Organization
-from yangguang.orgs.roles import Role
-from yangguang.orgs.scoping import can_act_in_org, can_read_org
 from yangguang.publishing.models import Column, Document
 from yangguang.publishing.urlsutil import public_url
 
@@ -28,22 +29,26 @@ from .models import IndicatorResult, MonitoringRun, Rectification
 from .rectify_table import OPEN_STATES, State
 
 
-def is_supervisor(user) -> bool:
-    return user.is_superuser or (user.has_role(Role.SUPERVISOR) and user.org_id is not None)
+def sees_everything(user) -> bool:
+    """A system administrator without an org: the monitoring pages cover every org."""
+    return permissions.is_system_admin(user) and user.org_id is None
 
 
 def region_orgs(user):
-    if user.is_superuser and user.org_id is None:
+    """The orgs whose monitoring ``user`` oversees (``permissions.is_supervisor``): its org's subtree,
+    or every org for a system administrator without an org."""
+    if sees_everything(user):
         return Organization.objects.all()
-    return Organization.objects.filter(path__startswith=user.org.path)
+    return user.org.subtree()
 
 
 def _require_supervisor(user) -> None:
-    if not is_supervisor(user):
-        raise PermissionDenied("只有政务公开办可以查看本区域的监测结果。")
+    if not permissions.is_supervisor(user):
+        raise PermissionDenied(_("只有政务公开办可以查看本区域的监测结果。"))
 
 
-def _error(request, exc: ServiceError) -> None:
+def show_error(request, exc: ServiceError) -> None:
+    """A refused service call as page messages: its message, then each detail."""
     messages.error(request, exc.message)
     for detail in exc.details:
         messages.error(request, detail)
@@ -72,17 +77,17 @@ def drill_down(results: list[IndicatorResult]) -> dict[int, list[dict]]:
         for cid in (r.details or {}).get("columns", []):
             if cid in cols:
                 c = cols[cid]
-                items.append({"label": c.name, "kind": "栏目",
+                items.append({"label": c.name, "kind": _("栏目"),
                               "url": reverse("portal:column", args=[c.org.slug, c.slug])})
         for did in (r.details or {}).get("documents", []):
             if did in docs:
                 d = docs[did]
                 title = d.live_edition.title if d.live_edition else str(d)
-                items.append({"label": f"{title}（{d.index_number or '—'}）", "kind": "文件",
+                items.append({"label": f"{title}（{d.index_number or '—'}）", "kind": _("文件"),
                               "url": public_url(d) if d.is_public else None})
         for aid in (r.details or {}).get("applications", []):
             if aid in apps:
-                items.append({"label": apps[aid].number, "kind": "申请",
+                items.append({"label": apps[aid].number, "kind": _("申请"),
                               "url": reverse("applications:detail", args=[aid])})
         out[r.pk] = items
     return out
@@ -100,7 +105,8 @@ def home(request):
     rects = _flag_overdue(list(Rectification.objects.filter(org=org, state__in=OPEN_STATES)
                                .select_related("indicator")), timezone.localdate()) if org else []
     return render(request, "monitoring/home.html", {
-        "org": org, "score": score, "results": results, "rects": rects, "supervisor": is_supervisor(user)})
+        "org": org, "score": score, "results": results, "rects": rects,
+        "supervisor": permissions.is_supervisor(user)})
 
 
 @login_required
@@ -128,18 +134,20 @@ def region(request):
 @require_POST
 def run_now(request):
     _require_supervisor(request.user)
-    scope = None if request.user.is_superuser and request.user.org_id is None else request.user.org
+    scope = None if sees_everything(request.user) else request.user.org
     done = engine.run(trigger=MonitoringRun.Trigger.MANUAL, by=request.user, scope_org=scope)
     r = done.stats.get("rectifications", {})
-    messages.success(request, f"监测完成：{done.orgs}个机构，不合格{done.failed}项；新增整改事项{r.get('opened', 0)}件，"
-                              f"销号{r.get('closed', 0)}件，虚报整改{r.get('flagged', 0)}件。")
+    messages.success(request, _("监测完成：%(orgs)s个机构，不合格%(failed)s项；新增整改事项%(opened)s件，"
+                                "销号%(closed)s件，虚报整改%(flagged)s件。") % {
+        "orgs": done.orgs, "failed": done.failed, "opened": r.get("opened", 0), "closed": r.get("closed", 0),
+        "flagged": r.get("flagged", 0)})
     return redirect("monitoring:region")
 
 
 @login_required
 def org_detail(request, org_id: int):
     org = get_object_or_404(Organization, pk=org_id)
-    if not can_read_org(request.user, org):
+    if not permissions.reads_org(request.user, org):
         raise Http404
     score = engine.latest_results([org.id]).get(org.id)
     results = score.results if score else []
@@ -166,7 +174,7 @@ def _recent_runs(org, limit: int = 30) -> list[list[IndicatorResult]]:
 def rectifications(request):
     user = request.user
     qs = Rectification.objects.select_related("org", "indicator")
-    if is_supervisor(user):
+    if permissions.is_supervisor(user):
         qs = qs.filter(org__in=region_orgs(user))
     else:
         qs = qs.filter(org_id=user.org_id)
@@ -185,18 +193,18 @@ def rectifications(request):
 
 
 HISTORY_LABELS = {
-    "rectification.open": "监测不合格，发起整改",
-    "rectification.answer": "答复整改情况",
-    "rectification.claim": "报告已整改，申请复测",
-    "rectification.pass": "复测合格，销号",
-    "rectification.fail": "复测仍不合格，标记为虚报整改",
+    "rectification.open": gettext_lazy("监测不合格，发起整改"),
+    "rectification.answer": gettext_lazy("答复整改情况"),
+    "rectification.claim": gettext_lazy("报告已整改，申请复测"),
+    "rectification.pass": gettext_lazy("复测合格，销号"),
+    "rectification.fail": gettext_lazy("复测仍不合格，标记为虚报整改"),
 }
 
 
 def _rect_for(request, pk: int) -> Rectification:
     rect = get_object_or_404(Rectification.objects.select_related("org", "indicator", "last_result",
                                                                   "closed_by_result", "answered_by"), pk=pk)
-    if not can_read_org(request.user, rect.org):
+    if not permissions.reads_org(request.user, rect.org):
         raise Http404
     return rect
 
@@ -208,9 +216,8 @@ def rectification(request, pk: int):
     links = drill_down(shown)
     return render(request, "monitoring/rectification.html", {
         "rect": rect, "items": links.get(rect.last_result_id, []) if rect.last_result_id else [],
-        "can_answer": can_act_in_org(request.user, rect.org) and rect.state != State.CLOSED,
-        "can_remeasure": rect.state != State.CLOSED and (can_act_in_org(request.user, rect.org)
-                                                          or is_supervisor(request.user)),
+        "can_answer": rect.state != State.CLOSED and permissions.can_answer_rectification(request.user, rect),
+        "can_remeasure": rect.state != State.CLOSED and permissions.can_remeasure(request.user, rect),
         "overdue": rectify.is_overdue(rect), "history": [
             (h, HISTORY_LABELS.get(h.action, h.action)) for h in audit.history("monitoring.rectification", rect.pk)]})
 
@@ -223,14 +230,14 @@ def answer(request, pk: int):
     try:
         rect = rectify.answer(rect, request.user, request.POST.get("answer", ""), claim_fixed=claim)
     except ServiceError as exc:
-        _error(request, exc)
+        show_error(request, exc)
     else:
         if rect.state == State.CLOSED:
-            messages.success(request, "复测合格，整改事项已销号。")
+            messages.success(request, _("复测合格，整改事项已销号。"))
         elif rect.state == State.FALSE_CLAIM:
-            messages.error(request, "复测仍不合格：已报“已整改”但测量结果未改变，已作为虚报整改报告政务公开办。")
+            messages.error(request, _("复测仍不合格：已报“已整改”但测量结果未改变，已作为虚报整改报告政务公开办。"))
         else:
-            messages.success(request, "整改情况已提交。")
+            messages.success(request, _("整改情况已提交。"))
     return redirect("monitoring:rectification", pk=pk)
 
 
@@ -241,10 +248,10 @@ def remeasure(request, pk: int):
     try:
         rect = rectify.remeasure(rect, request.user)
     except ServiceError as exc:
-        _error(request, exc)
+        show_error(request, exc)
     else:
         if rect.state == State.CLOSED:
-            messages.success(request, "复测合格，整改事项已销号。")
+            messages.success(request, _("复测合格，整改事项已销号。"))
         else:
-            messages.warning(request, "复测仍不合格，整改事项保持未销号。")
+            messages.warning(request, _("复测仍不合格，整改事项保持未销号。"))
     return redirect("monitoring:rectification", pk=pk)

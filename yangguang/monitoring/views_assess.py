@@ -9,19 +9,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from yangguang.core.errors import ServiceError
-from yangguang.orgs.scoping import can_read_org
+from yangguang.orgs import permissions
 
 from . import assessment
 from .indicators import Level
 from .models import AssessmentPeriod, Indicator, SelfAssessment
-from .views import _error, is_supervisor
+from .views import sees_everything, show_error
 
 
 def _visible_periods(user):
     """A supervisor sees its region's periods; an org sees the periods of every region it lies in."""
-    if user.is_superuser and user.org_id is None:
+    if sees_everything(user):
         return AssessmentPeriod.objects.all()
     if user.org is None:
         return AssessmentPeriod.objects.none()
@@ -45,12 +46,12 @@ def periods(request):
                 user, kind=request.POST.get("kind", ""), name=request.POST.get("name", ""),
                 start=_date(request.POST.get("start")), end=_date(request.POST.get("end")))
         except ServiceError as exc:
-            _error(request, exc)
+            show_error(request, exc)
         else:
-            messages.success(request, "考评期已设立。")
+            messages.success(request, _("考评期已设立。"))
             return redirect("monitoring:period", pk=period.pk)
     return render(request, "monitoring/periods.html", {
-        "periods": _visible_periods(user).select_related("region"), "supervisor": is_supervisor(user),
+        "periods": _visible_periods(user).select_related("region"), "supervisor": permissions.is_supervisor(user),
         "kinds": AssessmentPeriod.Kind.choices})
 
 
@@ -62,7 +63,7 @@ def _period_for(request, pk: int) -> AssessmentPeriod:
 
 
 def _full_view(user, period) -> bool:
-    return is_supervisor(user) and can_read_org(user, period.region)
+    return permissions.reads_region(user, period.region)
 
 
 @login_required
@@ -85,7 +86,7 @@ def period(request, pk: int):
 def export(request, pk: int):
     period = _period_for(request, pk)
     if not _full_view(request.user, period):
-        raise PermissionDenied("只有政务公开办可以导出考评结果。")
+        raise PermissionDenied(_("只有政务公开办可以导出考评结果。"))
     data = assessment.export_xlsx(period, assessment.period_table(period))
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''assessment-{period.pk}.xlsx"
@@ -97,7 +98,7 @@ def self_assess(request, pk: int):
     period = _period_for(request, pk)
     org = request.user.org
     if org is None:
-        raise PermissionDenied("没有所属机构。")
+        raise PermissionDenied(_("没有所属机构。"))
     indicators = list(Indicator.objects.filter(active=True))
     if request.method == "POST":
         entries = {i.id: {"passed": request.POST.get(f"passed-{i.id}") == "1",
@@ -106,9 +107,9 @@ def self_assess(request, pk: int):
         try:
             assessment.save_self_assessment(period, org, request.user, entries)
         except ServiceError as exc:
-            _error(request, exc)
+            show_error(request, exc)
         else:
-            messages.success(request, "自评已保存。")
+            messages.success(request, _("自评已保存。"))
             return redirect("monitoring:period", pk=period.pk)
     mine = {s.indicator_id: s for s in SelfAssessment.objects.filter(period=period, org=org)}
     rows = [{"indicator": i, "claim": mine.get(i.id), "veto": i.level == Level.VETO} for i in indicators]

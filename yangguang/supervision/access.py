@@ -7,8 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from yangguang.orgs import permissions
 from yangguang.orgs.models import Organization
-from yangguang.orgs.roles import Role
 
 from .models import Bulletin
 from .months import Month
@@ -16,16 +16,16 @@ from .months import Month
 
 def region_of(request) -> Organization:
     """The supervisor's region (its own org); 403 for everyone else."""
-    user = request.user
-    if not (user.is_authenticated and user.has_role(Role.SUPERVISOR) and user.org_id):
+    region = permissions.supervisor_region(request.user)
+    if region is None:
         raise PermissionDenied(_("只有政务公开办可以查看监管总览。"))
-    return user.org
+    return region
 
 
 def org_in_region(request, pk: int) -> tuple[Organization, Organization]:
     region = region_of(request)
     org = get_object_or_404(Organization, pk=pk)
-    if not org.path.startswith(region.path):
+    if not permissions.in_region(org, region):
         raise Http404  # outside the region: not even its existence is confirmed
     return region, org
 
@@ -33,7 +33,7 @@ def org_in_region(request, pk: int) -> tuple[Organization, Organization]:
 def bulletin_in_region(request, pk: int) -> Bulletin:
     region = region_of(request)
     bulletin = get_object_or_404(Bulletin.objects.select_related("region", "issued_by"), pk=pk)
-    if not bulletin.region.path.startswith(region.path):
+    if not permissions.in_region(bulletin.region, region):
         raise Http404
     return bulletin
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yangguang.orgs.models import Organization
 
@@ -15,8 +17,8 @@ from .stats import MonthStats, month_stats, overdue_applications, series
 
 # 条例第49条: departments' annual reports by 1月31日, the government's own by 3月31日;
 # spec/monitoring.md: the bulletin for a month is generated on the 1st of the next.
-REPORT_DEADLINES = (((1, 31), "县级以上人民政府部门年度报告截止（条例第49条）"),
-                    ((3, 31), "县级以上地方人民政府年度报告截止（条例第49条）"))
+REPORT_DEADLINES = (((1, 31), gettext_lazy("县级以上人民政府部门年度报告截止（条例第49条）")),
+                    ((3, 31), gettext_lazy("县级以上地方人民政府年度报告截止（条例第49条）")))
 
 
 @dataclass
@@ -91,12 +93,12 @@ def deadline_calendar(today: date, count: int = 6) -> list[Deadline]:
     m = Month.of(today)
     for i in range(1, 4):
         nxt = m.minus(-i)
-        items.append(Deadline(nxt.first_day, f"生成{nxt.previous().label}通报", 0))
+        items.append(Deadline(nxt.first_day, _("生成%(month)s通报") % {"month": nxt.previous().label}, 0))
     for year in (today.year, today.year + 1):
         for (month, day), text in REPORT_DEADLINES:
             d = date(year, month, day)
             if d >= today:
-                items.append(Deadline(d, f"{year - 1}年度{text}", 0))
+                items.append(Deadline(d, _("%(year)s年度%(deadline)s") % {"year": year - 1, "deadline": text}, 0))
     items.sort(key=lambda x: x.day)
     for x in items:
         x.days_left = (x.day - today).days

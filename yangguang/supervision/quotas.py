@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from yangguang.core import audit
 from yangguang.core.errors import InvalidInput, NotAllowed
+from yangguang.orgs import permissions
 from yangguang.orgs.models import Organization
-from yangguang.orgs.roles import Role
 
 from .models import DEFAULT_MONTHLY_QUOTA, PublicationQuota
 
@@ -30,19 +31,13 @@ def resolve(orgs: list[tuple[int, str]]) -> dict[int, tuple[int, int | None]]:
     return out
 
 
-def can_supervise(user, org: Organization) -> bool:
-    """政务公开办 of a region acts on every org of its subtree."""
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.SUPERVISOR)
-                and user.org is not None and org.path.startswith(user.org.path))
-
-
 def set_quota(org: Organization, by, monthly: int | None) -> PublicationQuota | None:
     """Set `org`'s monthly quota (for its subtree unless deeper orgs have their own); None removes the
     org's own setting so it inherits again. One transaction, one audit event."""
-    if not can_supervise(by, org):
-        raise NotAllowed("只有本地区政务公开办可以设置月度发布任务。")
+    if not permissions.supervises(by, org):
+        raise NotAllowed(_("只有本地区政务公开办可以设置月度发布任务。"))
     if monthly is not None and not 0 <= monthly <= MAX_QUOTA:
-        raise InvalidInput(f"每月应发布条数应为0至{MAX_QUOTA}之间的整数。")
+        raise InvalidInput(_("每月应发布条数应为0至%(max)s之间的整数。") % {"max": MAX_QUOTA})
     with transaction.atomic():
         old = PublicationQuota.objects.select_for_update().filter(org=org).first()
         before = old.monthly if old else None

@@ -9,10 +9,12 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yangguang.core import audit
 from yangguang.core.errors import IllegalTransition, InvalidInput, NotAllowed
 from yangguang.core.text import clean_multiline, clean_text
+from yangguang.orgs import permissions
 from yangguang.orgs.models import Organization, User
 from yangguang.orgs.roles import Role
 
@@ -20,7 +22,6 @@ from . import export
 from . import facts as F
 from .models import Bulletin
 from .months import Month
-from .quotas import can_supervise
 
 # (state, action) → new state; anything else is refused.
 TRANSITIONS = {
@@ -42,13 +43,13 @@ def title_for(month: Month) -> str:
 def _transition(bulletin: Bulletin, action: str) -> str:
     new = TRANSITIONS.get((bulletin.state, action))
     if new is None:
-        raise IllegalTransition("通报已签发，不能再修改。" if bulletin.is_issued else "当前状态不允许此操作。")
+        raise IllegalTransition(_("通报已签发，不能再修改。") if bulletin.is_issued else _("当前状态不允许此操作。"))
     return new
 
 
 def _require(by, region: Organization) -> None:
-    if by is not None and not can_supervise(by, region):
-        raise NotAllowed("只有本地区政务公开办可以办理通报。")
+    if by is not None and not permissions.supervises(by, region):
+        raise NotAllowed(_("只有本地区政务公开办可以办理通报。"))
 
 
 def generate_draft(region: Organization, month: Month, by=None, today: date | None = None) -> tuple[Bulletin, bool]:
@@ -57,7 +58,7 @@ def generate_draft(region: Organization, month: Month, by=None, today: date | No
     _require(by, region)
     today = today or timezone.localdate()
     if month >= Month.of(today):
-        raise InvalidInput("只能为已经结束的月份生成通报。")
+        raise InvalidInput(_("只能为已经结束的月份生成通报。"))
     existing = Bulletin.objects.filter(region=region, year=month.year, month=month.month).first()
     if existing is not None:
         return existing, False
@@ -77,10 +78,10 @@ def update_narrative(bulletin: Bulletin, by, narrative: str, title: str | None =
     _require(by, bulletin.region)
     narrative = clean_multiline(narrative)
     if len(narrative) > NARRATIVE_MAX:
-        raise InvalidInput(f"通报文字不能超过{NARRATIVE_MAX}字。")
+        raise InvalidInput(_("通报文字不能超过%(max)s字。") % {"max": NARRATIVE_MAX})
     title = clean_text(title or bulletin.title)
     if not title or len(title) > 200:
-        raise InvalidInput("标题不能为空，且不超过200字。")
+        raise InvalidInput(_("标题不能为空，且不超过200字。"))
     with transaction.atomic():
         bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
         _transition(bulletin, "edit")
@@ -107,9 +108,9 @@ def issue(bulletin: Bulletin, by, visibility: str) -> Bulletin:
     """签发: freeze the facts as computed now and publish on /bulletins/ or keep internal."""
     _require(by, bulletin.region)
     if by is None:
-        raise NotAllowed("通报须由政务公开办工作人员签发。")
+        raise NotAllowed(_("通报须由政务公开办工作人员签发。"))
     if visibility not in Bulletin.Visibility.values:
-        raise InvalidInput("请选择公开发布或内部印发。")
+        raise InvalidInput(_("请选择公开发布或内部印发。"))
     with transaction.atomic():
         bulletin = Bulletin.objects.select_for_update().select_related("region").get(pk=bulletin.pk)
         new = _transition(bulletin, "issue")

@@ -73,35 +73,39 @@ def org_view(request, pk: int):
     })
 
 
-def _table(board, name: str) -> tuple[str, list[str], list[list]]:
+def export_table(board, name: str) -> tuple[str, list[str], list[list]]:
+    """The (title, headers, rows) of the dashboard table ``name``, as exported to xlsx; 404 if unknown."""
     label = board.month.label
+    today = f"{board.today:%Y-%m-%d}"
     if name == "orgs":
         rows = [[r.name, r.total, r.key_area, r.late, r.quota, r.blank_run if r.blank else 0, r.overdue_apps,
                  r.replies, r.late_replies, status or "", getattr(score, "score", "") if score else ""]
                 for r, status, score in board.rows()]
-        return (f"{label}各单位信息发布情况", ["单位", "发布条数", "重点领域", "超期发布", "月度任务",
-                "连续空白月", "逾期申请", "本月答复", "其中逾期答复", "年报状态", "指标得分"], rows)
+        return (_("%(month)s各单位信息发布情况") % {"month": label},
+                [_("单位"), _("发布条数"), _("重点领域"), _("超期发布"), _("月度任务"), _("连续空白月"), _("逾期申请"),
+                 _("本月答复"), _("其中逾期答复"), _("年报状态"), _("指标得分")], rows)
     if name == "blank":
-        return (f"{label}空白月单位", ["单位", "连续空白月数"],
+        return (_("%(month)s空白月单位") % {"month": label}, [_("单位"), _("连续空白月数")],
                 [[r.name, f"{r.blank_run}+" if r.blank_run_capped else r.blank_run] for r in board.blank])
     if name == "below":
-        return (f"{label}未完成月度发布任务单位", ["单位", "发布条数", "月度任务"],
+        return (_("%(month)s未完成月度发布任务单位") % {"month": label}, [_("单位"), _("发布条数"), _("月度任务")],
                 [[r.name, r.total, r.quota] for r in board.below])
     if name == "overdue":
-        return (f"逾期未答复的政府信息公开申请（截至{board.today:%Y-%m-%d}）", ["申请编号", "受理机关", "答复期限", "超期工作日"],
+        return (_("逾期未答复的政府信息公开申请（截至%(today)s）") % {"today": today},
+                [_("申请编号"), _("受理机关"), _("答复期限"), _("超期工作日")],
                 [[number, org, item.due, days] for item, number, org, days in board.overdue])
     if name == "columns":
-        return ("空白栏目与长期未更新栏目", ["单位", "空白栏目", "长期未更新栏目"],
+        return (_("空白栏目与长期未更新栏目"), [_("单位"), _("空白栏目"), _("长期未更新栏目")],
                 [[n, e, st] for _i, n, e, st in board.column_problems])
     if name == "reports":
         lists = board.reports or {"late": [], "unpublished": []}
-        rows = [[x["name"], x["deadline"], "逾期发布", x["published_on"]] for x in lists["late"]]
-        rows += [[x["name"], x["deadline"], "尚未发布（已超过期限）" if x["overdue"] else "尚未发布（期限未到）", ""]
+        rows = [[x["name"], x["deadline"], _("逾期发布"), x["published_on"]] for x in lists["late"]]
+        rows += [[x["name"], x["deadline"], _("尚未发布（已超过期限）") if x["overdue"] else _("尚未发布（期限未到）"), ""]
                  for x in lists["unpublished"]]
-        return (f"{board.report_year}年度报告未按期发布及尚未发布单位（截至{board.today:%Y-%m-%d}）",
-                ["单位", "发布期限", "情况", "发布日期"], rows)
+        return (_("%(year)s年度报告未按期发布及尚未发布单位（截至%(today)s）") % {"year": board.report_year, "today": today},
+                [_("单位"), _("发布期限"), _("情况"), _("发布日期")], rows)
     if name == "trend":
-        return ("近12个月信息发布条数", ["月份", "发布条数"],
+        return (_("近12个月信息发布条数"), [_("月份"), _("发布条数")],
                 [list(x) for x in zip(board.chart_months, board.chart_totals, strict=True)])
     raise Http404
 
@@ -111,7 +115,7 @@ def export_view(request, name: str):
     region = region_of(request)
     today = timezone.localdate()
     board = dashboard.build(region, month_param(request, today), today)
-    title, headers, rows = _table(board, name)
+    title, headers, rows = export_table(board, name)
     data = table_to_xlsx(title, headers, rows, sheet=title[:31])
     resp = HttpResponse(data, content_type=XLSX)
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(title)}.xlsx"

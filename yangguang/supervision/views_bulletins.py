@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yangguang.core.errors import ServiceError
+from yangguang.orgs import permissions
 
 from . import export, services
 from . import facts as F
@@ -30,7 +31,7 @@ CONTENT_TYPES = {
 def bulletin_list(request):
     region = region_of(request)
     today = timezone.localdate()
-    bulletins = Bulletin.objects.filter(region__path__startswith=region.path).select_related("region")
+    bulletins = Bulletin.objects.filter(permissions.region_q(region, "region")).select_related("region")
     months = month_choices(today)[1:]  # finished months only
     return render(request, "supervision/bulletins.html", {"bulletins": bulletins, "months": months,
                                                           "region": region})
