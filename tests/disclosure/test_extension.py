@@ -15,8 +15,7 @@ from yangguang.core.workdays import Calendar
 from yangguang.disclosure import clock, services
 from yangguang.disclosure.clock import EXTENSION, Event, compute
 from yangguang.disclosure.models import ClockEvent
-from yangguang.disclosure.services_fees import issue_fee_notice
-from yangguang.disclosure.services_more import set_article35_date
+from yangguang.disclosure.services import issue_fee_notice, set_article35_date
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from yangguang.core.errors import IllegalTransition, InvalidInput, NotAllowed
 from yangguang.core.models import AuditEvent
 from yangguang.core.workdays import Calendar
 from yangguang.disclosure import services
-from yangguang.disclosure import services_extension as ext
 from yangguang.disclosure.models import ClockEvent, ExtensionRequest, Letter
+from yangguang.disclosure.services import extension as ext
 
 pytestmark = pytest.mark.django_db
 

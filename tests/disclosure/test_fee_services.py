@@ -6,7 +6,7 @@ from helpers import new_user
 
 from yangguang.core.errors import IllegalTransition, InvalidInput
 from yangguang.disclosure import services
-from yangguang.disclosure.services_fees import issue_fee_notice, nth_in_month, record_payment
+from yangguang.disclosure.services import issue_fee_notice, nth_in_month, record_payment
 
 pytestmark = pytest.mark.django_db
 D = date

@@ -7,8 +7,13 @@ from helpers import new_user
 from yangguang.core.errors import InvalidInput
 from yangguang.disclosure import letters, services
 from yangguang.disclosure.models import Letter, Remedy
-from yangguang.disclosure.services_fees import issue_fee_notice, record_payment
-from yangguang.disclosure.services_more import fee_total, record_remedy, set_article35_date
+from yangguang.disclosure.services import (
+    fee_total,
+    issue_fee_notice,
+    record_payment,
+    record_remedy,
+    set_article35_date,
+)
 from yangguang.publishing.models import Document
 
 pytestmark = pytest.mark.django_db

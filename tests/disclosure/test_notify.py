@@ -16,7 +16,7 @@ from sms_gateway import Gateway, gateway_settings
 
 from yangguang.core.errors import NotAllowed
 from yangguang.core.models import AuditEvent, OutboundMessage
-from yangguang.disclosure import fees, notify, services, services_fees
+from yangguang.disclosure import fees, notify, services
 from yangguang.disclosure.models import Application
 
 pytestmark = pytest.mark.django_db
@@ -205,8 +205,8 @@ def test_each_step_tells_the_applicant_by_email_and_sms(city, org_a, office, han
     app = services.end_consultation(app, handler, on=today)
     app = services.approve_extension(app, office, days=10, reason="需调取历年档案。", on=today)
     extended_due = services.clock_of(app).due
-    app = services_fees.issue_fee_notice(app, handler, method=fees.FeeMethod.PER_PAGE, on=today, pages=50)
-    app = services_fees.record_payment(app, handler, on=today)
+    app = services.issue_fee_notice(app, handler, method=fees.FeeMethod.PER_PAGE, on=today, pages=50)
+    app = services.record_payment(app, handler, on=today)
     app = services.reply(app, handler, reply_type="disclose", outcome="1", on=today, reason="请于工作日到本机关领取。", backdate_reason="补录")
 
     rows = messages_of(app)

@@ -18,7 +18,7 @@ from helpers import new_user, valid_id
 from yangguang.core import extract
 from yangguang.core.errors import IllegalTransition, InvalidInput, NotAllowed
 from yangguang.core.models import AuditEvent, Notification
-from yangguang.disclosure import services, services_reply
+from yangguang.disclosure import services
 from yangguang.disclosure.models import Letter, ReplyFile
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def app(city, office, org_a, handler):
 
 def test_released_file_is_stored_privately_listed_on_the_letter_and_downloaded_with_the_code(app, handler, tmp_path):
     data = docx_bytes("2025年招生计划：初中招生3200人。")
-    f = services_reply.add_reply_file(app, handler, "招生计划.docx", data)
+    f = services.add_reply_file(app, handler, "招生计划.docx", data)
     assert (f.text_state, f.warnings) == ("ready", [])
     stored = tmp_path / "replies" / f.stored_name
     assert stored.read_bytes() == data and f.stored_name not in f.original_name
@@ -99,24 +99,24 @@ def test_released_file_is_stored_privately_listed_on_the_letter_and_downloaded_w
 
     # fixed once the reply is given
     with pytest.raises(IllegalTransition):
-        services_reply.add_reply_file(app, handler, "补充.docx", data)
+        services.add_reply_file(app, handler, "补充.docx", data)
     with pytest.raises(IllegalTransition):
-        services_reply.remove_reply_file(f, handler)
+        services.remove_reply_file(f, handler)
 
 
 def test_blocking_finding_refuses_the_file_and_warnings_must_be_checked(app, handler, tmp_path):
     person_id = valid_id("53010219880315123")
     with pytest.raises(InvalidInput) as refused:
-        services_reply.add_reply_file(app, handler, "名单.txt", f"张三 身份证号 {person_id}".encode())
+        services.add_reply_file(app, handler, "名单.txt", f"张三 身份证号 {person_id}".encode())
     assert "不得公开" in refused.value.message and "居民身份证号" in " ".join(refused.value.details)
     assert person_id not in " ".join(refused.value.details)  # masked
     folder = tmp_path / "replies"
     assert not app.reply_files.exists() and not (folder.exists() and list(folder.iterdir()))
 
     with pytest.raises(InvalidInput, match="未能上传"):
-        services_reply.add_reply_file(app, handler, "页面.txt", b"<html><script>alert(1)</script></html>")
+        services.add_reply_file(app, handler, "页面.txt", b"<html><script>alert(1)</script></html>")
 
-    f = services_reply.add_reply_file(app, handler, "联系表.txt", "联系电话：13912345678".encode())
+    f = services.add_reply_file(app, handler, "联系表.txt", "联系电话：13912345678".encode())
     assert f.text_state == "ready" and [w["label"] for w in f.warnings] == ["手机号码"]
     assert "13912345678" not in str(f.warnings)
     with pytest.raises(InvalidInput, match="核实"):
@@ -127,15 +127,15 @@ def test_blocking_finding_refuses_the_file_and_warnings_must_be_checked(app, han
 
 
 def test_only_delivering_replies_carry_files_and_only_case_staff_attach(app, handler, org_b):
-    f = services_reply.add_reply_file(app, handler, "表.txt", "统计表".encode())
+    f = services.add_reply_file(app, handler, "表.txt", "统计表".encode())
     with pytest.raises(InvalidInput, match="请先删除答复附件"):
         services.reply(app, handler, reply_type="refuse", outcome="3.6", on=date(2025, 10, 20), reason="属于过程性信息。", backdate_reason="补录")
     outsider = new_user("rd_out", org_b, "handler")
     with pytest.raises(NotAllowed):
-        services_reply.add_reply_file(app, outsider, "表.txt", b"x")
+        services.add_reply_file(app, outsider, "表.txt", b"x")
     with pytest.raises(NotAllowed):
-        services_reply.remove_reply_file(f, outsider)
-    services_reply.remove_reply_file(f, handler)
+        services.remove_reply_file(f, outsider)
+    services.remove_reply_file(f, handler)
     assert not app.reply_files.exists()
     app = services.reply(app, handler, reply_type="refuse", outcome="3.6", on=date(2025, 10, 20), reason="属于过程性信息。", backdate_reason="补录")
     assert app.state == "closed"
@@ -155,12 +155,12 @@ def test_a_file_not_read_within_a_second_is_read_by_the_worker_before_the_reply(
     monkeypatch.setitem(extract._EXTRACTORS, extract.MIME_DOCX, _slow("公开的内容。", 1.0))
     before = DBTaskResult.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
-        f = services_reply.add_reply_file(app, handler, "大表.docx", docx_bytes("x"))
+        f = services.add_reply_file(app, handler, "大表.docx", docx_bytes("x"))
     assert f.text_state == "pending" and DBTaskResult.objects.count() == before + 1
     with pytest.raises(InvalidInput, match="正在读取和审查"):
         services.reply(app, handler, reply_type="disclose", outcome="1", on=date(2025, 10, 20), backdate_reason="补录")
-    assert services_reply.read_reply_file(f.pk) == "ready"
-    assert services_reply.read_reply_file(f.pk) == "skipped"  # idempotent
+    assert services.read_reply_file(f.pk) == "ready"
+    assert services.read_reply_file(f.pk) == "skipped"  # idempotent
     app = services.reply(app, handler, reply_type="disclose", outcome="1", on=date(2025, 10, 20), backdate_reason="补录")
     assert app.state == "closed"
 
@@ -170,8 +170,8 @@ def test_the_worker_refuses_a_file_with_a_blocking_finding_and_tells_the_uploade
     settings.EXTRACT_LIMITS = {"inline_seconds": 0.3, "timeout_seconds": 5}
     card = valid_id("11010119900307123")
     monkeypatch.setitem(extract._EXTRACTORS, extract.MIME_DOCX, _slow(f"身份证号 {card}", 1.0))
-    f = services_reply.add_reply_file(app, handler, "名单.docx", docx_bytes("x"))
-    assert services_reply.read_reply_file(f.pk) == "refused"
+    f = services.add_reply_file(app, handler, "名单.docx", docx_bytes("x"))
+    assert services.read_reply_file(f.pk) == "refused"
     f.refresh_from_db()
     assert "居民身份证号" in f.refusal and card not in f.refusal
     assert Notification.objects.filter(user=handler, kind="reply_file_refused").count() == 1

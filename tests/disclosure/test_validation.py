@@ -15,7 +15,7 @@ from helpers import new_user, valid_id
 from yangguang.core import validators
 from yangguang.core.errors import InvalidInput
 from yangguang.core.models import AuditEvent
-from yangguang.disclosure import services, services_more
+from yangguang.disclosure import services
 from yangguang.disclosure.forms_public import ApplicationForm
 from yangguang.disclosure.models import Application
 
@@ -154,7 +154,7 @@ def test_free_text_of_the_handling_steps_is_cleaned(city, office):
     assert event.reason == "请写明学校名称"
     with pytest.raises(InvalidInput, match="须写明需要补正的事项"):
         services.request_correction(app, office, on=date(2025, 9, 29), backdate_reason="补录", until=date(2025, 10, 20), items="\x0b\x00")
-    remedy = services_more.record_remedy(app, office, kind="reconsideration", filed_date=date(2025, 11, 3),
+    remedy = services.record_remedy(app, office, kind="reconsideration", filed_date=date(2025, 11, 3),
                                          note=f"申请人{RLO}不服\x07")
     assert remedy.note == "申请人不服"
 
@@ -162,7 +162,7 @@ def test_free_text_of_the_handling_steps_is_cleaned(city, office):
 def test_dates_of_handling_steps_are_not_before_the_regulation(city, office):
     app = services.register(city, staff_data(received_date=date(2008, 5, 1)), by=office)
     with pytest.raises(InvalidInput, match="不能早于2008-05-01"):
-        services_more.record_remedy(app, office, kind="reconsideration", filed_date=date(2008, 5, 1),
+        services.record_remedy(app, office, kind="reconsideration", filed_date=date(2008, 5, 1),
                                     result="corrected", result_date=date(2008, 4, 30))
 
 

@@ -7,6 +7,7 @@ masked personal data comes back.
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from yangguang.core.errors import InvalidInput
@@ -71,7 +72,7 @@ class StatusOut(Schema):
 
 
 def _limited(verdict) -> Status:
-    return Status(429, {"detail": "请求过于频繁，请稍后再试。", "retry_after": verdict.retry_after})
+    return Status(429, {"detail": _("请求过于频繁，请稍后再试。"), "retry_after": verdict.retry_after})
 
 
 @router.post("/applications", response={201: Receipt, 400: Error, 429: Error}, summary="提交政府信息公开申请")
@@ -86,7 +87,7 @@ def submit(request, payload: ApplyIn):
     if not form.is_valid():
         errors = [f"{form.fields[k].label if k in form.fields else ''}：{m}".lstrip("：")
                   for k, msgs in form.errors.items() for m in msgs]
-        return Status(400, {"detail": "申请信息有误。", "errors": errors})
+        return Status(400, {"detail": _("申请信息有误。"), "errors": errors})
     fields = form.application_data()
     fields.update(channel=law.Channel.ONLINE, received_date=timezone.localdate())
     try:
@@ -107,14 +108,14 @@ def status(request, payload: TrackIn):
         return _limited(verdict)
     form = TrackForm({"code": payload.tracking_code, "contact": payload.contact})
     if not form.is_valid():
-        return Status(400, {"detail": "查询码或联系方式格式不正确。"})
+        return Status(400, {"detail": _("查询码或联系方式格式不正确。")})
     code = form.cleaned_data["code"]
     verdict = ratelimit.hit("track_code", code)
     if not verdict.allowed:
         return _limited(verdict)
     app = Application.objects.filter(tracking_code=code).select_related("org").first()
     if app is None or not contact_matches(app, form.cleaned_data["contact"]):
-        return Status(404, {"detail": "查询码或联系方式不正确。"})
+        return Status(404, {"detail": _("查询码或联系方式不正确。")})
     clock = services.clock_of(app)
     open_ = app.state != State.CLOSED
     return {

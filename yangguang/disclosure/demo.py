@@ -11,7 +11,7 @@ from yangguang.core.workdays import Calendar
 from yangguang.orgs.models import Organization, User
 from yangguang.publishing.models import Document
 
-from . import letters, services, services_extension, services_reply
+from . import letters, services
 from .models import Letter
 
 PEOPLE = [
@@ -74,9 +74,9 @@ def load_applications() -> int:
     services.approve_extension(a[6], office, days=15, reason="涉及多个部门，需调取历年档案。",
                                on=_working_days_ago(cal, today, 12), backdate_reason=late)
     # 5: the handler asks for an extension today; it waits for the office (gkb) to approve or refuse
-    services_extension.request_extension(a[5], handler, days=10, reason="需向市档案馆调取2024年标准调整的原始文件。")
+    services.request_extension(a[5], handler, days=10, reason="需向市档案馆调取2024年标准调整的原始文件。")
     # 7: replied 部分公开 with the released list attached; the 答复书 is issued with the reply
-    services_reply.add_reply_file(a[7], handler, "教师招聘考试成绩及录用名单（公开部分）.txt", RELEASED.encode())
+    services.add_reply_file(a[7], handler, "教师招聘考试成绩及录用名单（公开部分）.txt", RELEASED.encode())
     services.reply(a[7], handler, reply_type="partial", outcome="2", on=_working_days_ago(cal, today, 10),
                    reason="考生身份证号、联系方式等个人信息不予公开（条例第十五条）。", backdate_reason=late)
     # 8: already published → link the document

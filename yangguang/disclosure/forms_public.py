@@ -41,7 +41,7 @@ _SEPARATORS = re.compile(r"[\s\-－—()（）]")
 _nfkc = validators.nfkc
 
 
-def _field_check(check, *args, code: str, **kwargs):
+def field_check(check, *args, code: str, **kwargs):
     """A rule of core/validators.py (the one the service applies), its message put on the field."""
     try:
         return check(*args, **kwargs)
@@ -151,14 +151,14 @@ class ApplicationForm(_Styled, forms.Form):
         from .services import is_person
 
         kind = self.data.get(self.add_prefix("applicant_type"), "")
-        return _field_check(validators.identity_number, self.cleaned_data["id_number"], person=is_person(kind),
+        return field_check(validators.identity_number, self.cleaned_data["id_number"], person=is_person(kind),
                             code="id_number")
 
     def clean_contact_phone(self):
-        return _field_check(validators.phone, self.cleaned_data["contact_phone"], code="phone")
+        return field_check(validators.phone, self.cleaned_data["contact_phone"], code="phone")
 
     def clean_contact_email(self):
-        return _field_check(validators.email, self.cleaned_data["contact_email"], code="email")
+        return field_check(validators.email, self.cleaned_data["contact_email"], code="email")
 
     def clean(self):
         data = super().clean()

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from yangguang.core import validators
 
 from . import law
-from .forms_public import _field_check
+from .forms_public import field_check
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -33,7 +33,7 @@ class RegisterForm(forms.Form):
 
     # The service (services.register) applies the same rules; here they only put the message on its field.
     def clean_received_date(self):
-        return _field_check(validators.check_date, self.cleaned_data["received_date"], str(_("收到申请之日")),
+        return field_check(validators.check_date, self.cleaned_data["received_date"], str(_("收到申请之日")),
                             code="date")
 
     def clean_id_number(self):
@@ -43,7 +43,7 @@ class RegisterForm(forms.Form):
         from .services import is_person
 
         kind = self.data.get(self.add_prefix("applicant_type"), "")
-        return _field_check(validators.identity_number, value, person=is_person(kind), code="id_number")
+        return field_check(validators.identity_number, value, person=is_person(kind), code="id_number")
 
     def clean_contact_phone(self):
-        return _field_check(validators.phone, self.cleaned_data["contact_phone"], code="phone")
+        return field_check(validators.phone, self.cleaned_data["contact_phone"], code="phone")

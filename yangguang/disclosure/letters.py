@@ -17,7 +17,7 @@ from yangguang.core.exports.letters import LetterContent, to_docx, to_pdf
 
 from . import fees, law
 from .models import Application, ClockEvent, Letter
-from .services import _require, clock_of
+from .services.common import clock_of, require
 
 ACT = "《中华人民共和国政府信息公开条例》"
 
@@ -179,7 +179,7 @@ def letter_path(name: str):
 def issue(app: Application, by, kind: str, **ctx) -> Letter:
     """Compose, number, render and store a letter; one audit event. Never edited afterwards."""
     if by is not None:
-        _require(by, app)
+        require(by, app)
     written: list[str] = []
     try:
         with transaction.atomic():

@@ -1,6 +1,6 @@
 """Telling the applicant at each step of a 依申请公开 application (issue #14: 申请人在每个环节都得到告知).
 
-How it is wired, without touching the business actions: every action of services*.py writes one
+How it is wired, without touching the business actions: every action of services/ writes one
 audit event ``application.<action>`` in its transaction. This module registers an audit hook
 (core/audit.py ``on_record``) for those events; it is imported at start-up because it is listed in
 ``settings.AUDIT_HOOK_MODULES`` (CoreConfig.ready()). For the steps the applicant must hear about
@@ -37,7 +37,7 @@ from yangguang.core.errors import NotAllowed
 from yangguang.core.models import AuditEvent, OutboundMessage
 from yangguang.core.screening import mask_phone
 from yangguang.core.sms import mobile_number
-from yangguang.orgs.scoping import can_read_org
+from yangguang.orgs import permissions
 
 from . import fees, law
 from .models import Application, ClockEvent
@@ -201,12 +201,9 @@ class MessageRow:
 
 
 def can_see_messages(user, app: Application) -> bool:
-    """Who reads the case (the case page's rule): its org and the supervisors above it, and the
-    department it is assigned to."""
-    if can_read_org(user, app.org):
-        return True
-    return bool(getattr(user, "is_authenticated", False) and app.assigned_org_id
-                and app.assigned_org_id == getattr(user, "org_id", None))
+    """Who reads the case (the case page's rule, permissions.reads_application): its org and the
+    supervisors above it, and the department it is assigned to."""
+    return permissions.reads_application(user, app)
 
 
 def case_messages(user, app: Application) -> list[MessageRow]:

@@ -17,7 +17,7 @@ def send_due_alerts(today: str | None = None) -> dict:
 
 @task()
 def read_reply_file_task(file_id: int) -> str:
-    """Read a reply file the upload request could not read within its second (services_reply.py)."""
-    from .services_reply import read_reply_file
+    """Read a reply file the upload request could not read within its second (services/replies.py)."""
+    from .services.replies import read_reply_file
 
     return read_reply_file(file_id)

@@ -1,7 +1,7 @@
 """答复办结 on the case page: the released information (答复附件), and a reply that goes through a
 confirmation page showing the 答复书 before the case closes (issue #14: no one-click closing).
 
-POST ``reply`` without ``confirm``: the input is checked (services_reply.check_reply) and the
+POST ``reply`` without ``confirm``: the input is checked (services.check_reply) and the
 confirmation page shows the letter it will issue; with ``confirm=1``: the reply is given; with
 ``edit=1``: back to the case page with the values kept. A problem re-renders the case page with
 the values and the message, status 400.
@@ -9,7 +9,6 @@ the values and the message, status 400.
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -17,25 +16,21 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yangguang.core import audit
 from yangguang.core.errors import ServiceError
+from yangguang.orgs import permissions
 
-from . import law, services, services_reply
+from . import actions, law, services
 from .models import Application, ReplyFile
 from .reconsideration import body_for
+from .services import replies
+from .views_staff import app_for
 
+REPLY = actions.ACTIONS["reply"]  # the one action table's reply: fields, permission, service
 REPLY_FIELDS = ("reply_type", "outcome", "on", "reason", "index_number", "backdate_reason")
-
-
-def _published_by_index(index_number: str):
-    from yangguang.publishing.models import Document
-
-    index_number = index_number.strip()
-    return Document.objects.public().filter(index_number=index_number).first() if index_number else None
 
 
 def reply_values(post) -> dict:
@@ -57,31 +52,24 @@ def _back_to_case(request, app: Application, values: dict, errors: list[str]):
 @login_required
 @require_POST
 def reply(request, pk):
-    from .views_staff import _app_for
-
-    app = _app_for(request, pk)
+    app = app_for(request, pk)
     post = request.POST
     values = reply_values(post)
     if post.get("edit"):
         return _back_to_case(request, app, values, [])
+    confirm = post.get("confirm") == "1"
     try:
-        on = date.fromisoformat(values["on"]) if values["on"] else timezone.localdate()
-    except ValueError:
-        return _back_to_case(request, app, values, [_("答复日期格式不正确。")])
-    doc = _published_by_index(values["index_number"])
-    kwargs = {"reply_type": values["reply_type"], "outcome": values["outcome"], "on": on,
-              "published_document": doc, "reason": values["reason"], "backdate_reason": values["backdate_reason"]}
-    try:
-        if post.get("confirm") == "1":
-            services.reply(app, request.user, files_checked=post.get("files_checked") == "1", **kwargs)
+        if confirm:
+            actions.perform(REPLY, app, request.user, post)
         else:
-            draft = services_reply.check_reply(app, request.user, **kwargs)
+            actions.check_allowed(REPLY, request.user, app)
+            draft = services.check_reply(app, request.user, **actions.reply_kwargs(actions.parse(REPLY, post)))
     except ServiceError as exc:
         return _back_to_case(request, app, values, [exc.message, *exc.details])
-    if post.get("confirm") == "1":
-        messages.success(request, _("已答复并办结，答复书已签发；申请人可在查询页面查看答复书并下载所提供的信息。"))
+    if confirm:
+        messages.success(request, str(REPLY.done))
         return redirect("applications:detail", pk=app.pk)
-    letter = services_reply.preview(app, draft)
+    letter = services.preview(app, draft)
     files = list(app.reply_files.all())
     return render(request, "applications/reply_confirm.html", {
         "app": app, "values": values, "draft": draft, "letter": letter, "files": files,
@@ -94,15 +82,13 @@ def reply(request, pk):
 @login_required
 @require_POST
 def upload_file(request, pk):
-    from .views_staff import _app_for
-
-    app = _app_for(request, pk)
+    app = app_for(request, pk)
     f = request.FILES.get("file")
     if f is None:
         messages.error(request, _("请选择要上传的文件。"))
     else:
         try:
-            added = services_reply.add_reply_file(app, request.user, f.name, f.read())
+            added = services.add_reply_file(app, request.user, f.name, f.read())
         except ServiceError as exc:
             messages.error(request, exc.message)
             for d in exc.details:
@@ -124,12 +110,10 @@ def app_url(app: Application) -> str:
 @login_required
 @require_POST
 def remove_file(request, pk, file_id):
-    from .views_staff import _app_for
-
-    app = _app_for(request, pk)
+    app = app_for(request, pk)
     f = get_object_or_404(app.reply_files, pk=file_id)
     try:
-        services_reply.remove_reply_file(f, request.user)
+        services.remove_reply_file(f, request.user)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -138,7 +122,7 @@ def remove_file(request, pk, file_id):
 
 
 def file_response(f: ReplyFile) -> FileResponse:
-    path = services_reply.storage_path(f)
+    path = replies.storage_path(f)
     if not path.exists():
         raise Http404
     resp = FileResponse(path.open("rb"), content_type=f.content_type)
@@ -151,11 +135,9 @@ def file_response(f: ReplyFile) -> FileResponse:
 
 @login_required
 def staff_file(request, pk, file_id):
-    """The people handling the case (services._office)."""
-    from .views_staff import _app_for
-
-    app = _app_for(request, pk)
-    if not services._office(request.user, app):
+    """The people handling the case (permissions.handles)."""
+    app = app_for(request, pk)
+    if not permissions.handles(request.user, app):
         raise Http404
     return file_response(get_object_or_404(app.reply_files, pk=file_id))
 

@@ -8,7 +8,6 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,11 +19,11 @@ from yangguang.core import audit
 from yangguang.core.errors import ServiceError
 from yangguang.core.screening import mask_id_card, mask_name
 from yangguang.core.workdays import Calendar
-from yangguang.orgs.models import Organization, User
+from yangguang.orgs import permissions
+from yangguang.orgs.models import User
 from yangguang.orgs.roles import Role
-from yangguang.orgs.scoping import can_read_org
 
-from . import law, services, services_extension, services_fees, workbench
+from . import actions, law, services, workbench
 from .forms_staff import RegisterForm
 from .models import Application, Letter, Remedy
 from .workflow import State
@@ -71,23 +70,23 @@ def closed_label(app: Application, late: bool) -> str:
 
 
 def visible(user):
-    q = Q(assigned_org_id=user.org_id) | Q(org_id=user.org_id)
-    if user.has_role(Role.SUPERVISOR) and user.org is not None:
-        q |= Q(org__path__startswith=user.org.path)
-    return Application.objects.filter(q)
+    """The applications on ``user``'s list (permissions.applications_q)."""
+    return Application.objects.filter(permissions.applications_q(user))
 
 
 def shown_name(user, app: Application) -> str:
     """A natural person's name is personal data: full only for the people handling the case.
     An organization's name is not masked."""
-    if app.applicant_type != law.ApplicantType.NATURAL or services._office(user, app):
+    if app.applicant_type != law.ApplicantType.NATURAL or permissions.sees_applicant_name(user, app):
         return app.applicant_name
     return mask_name(app.applicant_name)
 
 
-def _app_for(request, pk: int) -> Application:
+def app_for(request, pk: int) -> Application:
+    """The application of a staff page, or 404 for one the user does not read
+    (permissions.reads_application): the case page, its actions and files."""
     app = get_object_or_404(Application.objects.select_related("org", "assigned_org", "handler"), pk=pk)
-    if not (can_read_org(request.user, app.org) or app.assigned_org_id == request.user.org_id):
+    if not permissions.reads_application(request.user, app):
         raise Http404
     return app
 
@@ -112,15 +111,15 @@ def application_list(request):
                      "name": shown_name(request.user, app)})
     order = {"overdue": 0, "red": 1, "yellow": 2, "green": 3, "paused": 4, "": 5}
     rows.sort(key=lambda r: (order[r["light"]], r["clock"].due if r["clock"] and r["clock"].due else date.max))
-    can_register = request.user.has_role(Role.SUPERVISOR) or request.user.has_role(Role.HANDLER)
+    can_register = permissions.registers_applications(request.user)
     return render(request, "applications/list.html", {"rows": rows, "show": show, "can_register": can_register})
 
 
 @login_required
 def register(request):
     user = request.user
-    if not (user.has_role(Role.SUPERVISOR) or user.has_role(Role.HANDLER)) or user.org is None:
-        messages.error(request, "只有政务公开办或承办人可以登记申请。")
+    if not permissions.registers_applications(user):
+        messages.error(request, _("只有政务公开办或承办人可以登记申请。"))
         return redirect("applications:list")
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -131,7 +130,7 @@ def register(request):
             for d in exc.details:
                 form.add_error(None, d)
         else:
-            messages.success(request, f"已登记，申请编号{app.number}。")
+            messages.success(request, _("已登记，申请编号%(number)s。") % {"number": app.number})
             return redirect("applications:detail", pk=app.pk)
     return render(request, "applications/register.html", {"form": form})
 
@@ -147,13 +146,13 @@ def detail(request, pk, reply_values: dict | None = None, reply_errors: list[str
     from .notify import case_messages
     from .reconsideration import body_for
 
-    app = _app_for(request, pk)
-    office = services._office(request.user, app)
+    app = app_for(request, pk)
+    office = permissions.handles(request.user, app)
     calendar = Calendar.from_db()
     today = timezone.localdate()
     clock = services.clock_of(app, calendar, today)
-    departments = Organization.objects.filter(path__startswith=app.org.path).order_by("path")
-    handlers = User.objects.filter(org__path__startswith=app.org.path, role_grants__role=Role.HANDLER).select_related("org")
+    departments = app.org.subtree().order_by("path")
+    handlers = User.objects.filter(permissions.region_q(app.org), role_grants__role=Role.HANDLER).select_related("org")
     late = clock.is_late(calendar)
     bench = workbench.for_user(request.user, app, today)
     reply_files = list(app.reply_files.all())
@@ -172,7 +171,7 @@ def detail(request, pk, reply_values: dict | None = None, reply_errors: list[str
         "remedies": app.remedies.all(), "remedy_kinds": Remedy.Kind.choices, "remedy_results": Remedy.Result.choices,
         "history": history_rows(app),
         "bench": bench, "can": bench.can,
-        "is_office_head": services_extension.can_decide(request.user, app),
+        "is_office_head": permissions.can_decide_extension(request.user, app),
         "departments": departments, "handlers": handlers,
         "reply_types": law.ReplyType.choices, "outcomes": [(c, law.outcome_text(c)) for c in law.OUTCOMES],
         "reply": reply_values or {"on": today.isoformat()}, "reply_errors": reply_errors or [],
@@ -194,8 +193,8 @@ def detail(request, pk, reply_values: dict | None = None, reply_errors: list[str
 
 def extension_context(user, app: Application, today: date) -> dict:
     """What the case page shows about extensions: the requests so far, the pending one, and for
-    this user the actions open to them — or why not (services_extension.*_blocker)."""
-    ext = services_extension
+    this user the actions open to them — or why not (services.extension.*_blocker)."""
+    ext = services.extension
     pending = ext.pending(app)
     can_request, can_decide = ext.can_request(user, app), ext.can_decide(user, app)
     blocker = ext.clock_blocker(app, today) if app.state != State.CLOSED else None
@@ -219,120 +218,46 @@ def law_fee_methods():
 @require_POST
 def reveal_id(request, pk):
     """The full ID number, for the people handling the case only; every look is in the audit log."""
-    app = _app_for(request, pk)
-    if not services._office(request.user, app):
+    app = app_for(request, pk)
+    if not permissions.handles(request.user, app):
         raise Http404
     with transaction.atomic():
         audit.record("application.view_id", app, actor=request.user, org_id=app.org_id, data={"field": "id_number"})
     return render(request, "applications/_id.html", {"app": app})
 
 
-def _date(request, name: str = "on") -> date | None:
-    try:
-        return date.fromisoformat(request.POST.get(name, ""))
-    except ValueError:
-        return None
-
-
 @login_required
 @require_POST
 def act(request, pk, action):
+    """An action of the case page, through the one action table (actions.py) the staff API uses."""
     if action == "reply":  # through the confirmation page that shows the letter (views_reply.py)
         from .views_reply import reply
 
         return reply(request, pk)
-    app = _app_for(request, pk)
-    user, post = request.user, request.POST
-    on = _date(request) or timezone.localdate()
-    late = post.get("backdate_reason", "")  # 补录理由, when the date is before today
+    entry = actions.lookup(action)
+    if entry is None or entry.name != action:
+        raise Http404
+    app = app_for(request, pk)
+    _perform(request, entry, app)
+    return redirect("applications:detail", pk=app.pk)
+
+
+def _perform(request, entry: actions.DeskAction, app: Application) -> None:
     try:
-        if action == "request_correction":
-            until = _date(request, "until")
-            if until is None:
-                raise ServiceError("请填写补正期限。")
-            services.request_correction(app, user, on=on, until=until, items=post.get("items", ""),
-                                        backdate_reason=late)
-        elif action == "receive_correction":
-            services.receive_correction(app, user, on=on, backdate_reason=late)
-        elif action == "accept":
-            services.accept(app, user)
-        elif action == "assign":
-            dept = Organization.objects.filter(pk=post.get("department")).first()
-            handler = User.objects.filter(pk=post.get("handler")).first() if post.get("handler") else None
-            if dept is None:
-                raise ServiceError("请选择承办机构。")
-            services.assign(app, user, dept, handler)
-        elif action == "start_consultation":
-            services.start_consultation(app, user, on=on, party=post.get("party", ""), backdate_reason=late)
-        elif action == "end_consultation":
-            services.end_consultation(app, user, on=on, backdate_reason=late)
-        elif action == "extend":
-            services.approve_extension(app, user, days=int(post.get("days") or 0), reason=post.get("reason", ""), on=on,
-                                       backdate_reason=late)
-        elif action in ("request_extension", "approve_extension", "refuse_extension"):
-            _extension_action(app, user, action, post, on, late)
-        elif action == "fee_notice":
-            pages = int(post["pages"]) if post.get("pages", "").isdigit() else None
-            services_fees.issue_fee_notice(app, user, method=post.get("method", ""), pages=pages, on=on,
-                                           backdate_reason=late)
-        elif action == "fee_paid":
-            services_fees.record_payment(app, user, on=on, backdate_reason=late)
-        elif action == "article35":
-            from .services_more import set_article35_date
-
-            new_due = _date(request, "new_due")
-            if new_due is None:
-                raise ServiceError("请填写另行确定的答复期限。")
-            set_article35_date(app, user, on=on, new_due=new_due, reason=post.get("reason", ""))
-        elif action == "close_by_process":
-            services.close_by_process(app, user, outcome=post.get("outcome", ""), on=on, backdate_reason=late)
-        elif action == "withdraw":
-            services.withdraw(app, user, on=on, backdate_reason=late)
-        elif action == "remedy":
-            from .services_more import record_remedy
-
-            record_remedy(app, user, kind=post.get("kind", ""), filed_date=on, result=post.get("result", "pending"),
-                          result_date=_date(request, "result_date"), note=post.get("note", ""))
-        else:
-            raise Http404
+        actions.perform(entry, app, request.user, request.POST)
     except ServiceError as exc:
         messages.error(request, exc.message)
         for d in exc.details:
             messages.error(request, d)
-    except ValueError:
-        messages.error(request, "输入的数字格式不正确。")
     else:
-        messages.success(request, "已办理。")
-    return redirect("applications:detail", pk=app.pk)
-
-
-def _extension_action(app: Application, user, action: str, post, on: date, late: str) -> None:
-    ext = services_extension
-    if action == "request_extension":
-        ext.request_extension(app, user, days=int(post.get("days") or 0), reason=post.get("reason", ""))
-        return
-    ask = ext.pending(app)
-    if ask is None or str(ask.pk) != post.get("request", ""):
-        raise ServiceError(_("该延期申请已经审批或不存在，请刷新页面。"))
-    if action == "approve_extension":
-        ext.approve_extension_request(ask, user, on=on, comment=post.get("comment", ""), backdate_reason=late)
-    else:
-        ext.refuse_extension_request(ask, user, reason=post.get("reason", ""))
+        messages.success(request, str(entry.done))
 
 
 @login_required
 @require_POST
 def issue_letter(request, pk):
-    from . import letters
-
-    app = _app_for(request, pk)
-    try:
-        letters.issue(app, request.user, request.POST.get("kind", ""), reason=request.POST.get("reason", ""),
-                      where=request.POST.get("where", ""))
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "文书已签发。")
+    app = app_for(request, pk)
+    _perform(request, actions.ACTIONS["issue_letter"], app)
     return redirect("applications:detail", pk=app.pk)
 
 
@@ -342,7 +267,7 @@ def letter_file(request, pk, letter_id, fmt):
 
     from .letters import letter_path
 
-    app = _app_for(request, pk)
+    app = app_for(request, pk)
     letter = get_object_or_404(app.letters, pk=letter_id)
     return letter_response(letter, fmt, FileResponse, letter_path)
 
@@ -365,19 +290,17 @@ def letter_response(letter, fmt, FileResponse, letter_path):
 @login_required
 @require_POST
 def upload_proof(request, pk):
-    from .services_more import add_proof_file
-
-    app = _app_for(request, pk)
+    app = app_for(request, pk)
     f = request.FILES.get("file")
     if f is None:
-        messages.error(request, "请选择要上传的文件。")
+        messages.error(request, _("请选择要上传的文件。"))
     else:
         try:
-            add_proof_file(app, request.user, f.name, f.read())
+            services.add_proof_file(app, request.user, f.name, f.read())
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "材料已上传。")
+            messages.success(request, _("材料已上传。"))
     return redirect("applications:detail", pk=app.pk)
 
 
@@ -389,8 +312,8 @@ def proof_file(request, pk, file_id):
     from django.conf import settings
     from django.http import FileResponse
 
-    app = _app_for(request, pk)
-    if not services._office(request.user, app):
+    app = app_for(request, pk)
+    if not permissions.handles(request.user, app):
         raise Http404
     proof = get_object_or_404(app.proof_files, pk=file_id)
     with transaction.atomic():

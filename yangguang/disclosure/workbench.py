@@ -1,8 +1,8 @@
 """What the case page offers each user (issue #14: "a workbench that leads"): exactly the actions
 they may take on this application now, and for the actions they would expect but cannot take,
 the reason. It asks the same rules the services enforce — the state table (workflow.TRANSITIONS),
-who handles the case (services._office), who distributes it (services.may_assign), who decides
-extensions (services_extension), the deadline discipline (services.due_on) — so a form shown is a
+who handles the case, who distributes it and who decides extensions (yangguang.orgs.permissions:
+handles, can_assign, can_decide_extension), the deadline discipline (services.due_on) — so a form shown is a
 form that works, and a refusal is explained before the click rather than after it.
 """
 
@@ -14,7 +14,9 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import services, services_extension
+from yangguang.orgs import permissions
+
+from . import services
 from .models import Application, ClockEvent
 from .workflow import TRANSITIONS, Action, State
 
@@ -74,8 +76,8 @@ def _deadline_problem(app: Application, today: date) -> str | None:
 def _problem(user, app: Application, action: str, today: date) -> str | None:
     """Why ``user`` cannot take ``action`` (allowed by the state table) now, or None."""
     if action == Action.ASSIGN:
-        return None if services.may_assign(user, app) else str(services.ASSIGN_REFUSED)
-    if not services._office(user, app):
+        return None if permissions.can_assign(user, app) else str(services.ASSIGN_REFUSED)
+    if not permissions.handles(user, app):
         return _("只有受理机关的政务公开办或承办人员可以办理。")
     if action == Action.REQUEST_CORRECTION and app.clock_events.filter(
             kind=ClockEvent.Kind.CORRECTION_REQUESTED).exists():
@@ -86,8 +88,8 @@ def _problem(user, app: Application, action: str, today: date) -> str | None:
 
 
 def for_user(user, app: Application, today: date) -> Workbench:
-    handles = services._office(user, app)
-    decides = services_extension.can_decide(user, app)
+    handles = permissions.handles(user, app)
+    decides = permissions.can_decide_extension(user, app)
     bench = Workbench()
     if app.state == State.CLOSED:
         return bench
@@ -100,7 +102,7 @@ def for_user(user, app: Application, today: date) -> Workbench:
         bench.note = _("您是受理机关政府信息公开工作机构负责人：延期由您批准或驳回（条例第33条第二款）。"
                        "受理、分办和答复由政务公开办和承办人办理。")
     for action, label in STEPS:
-        if action == Action.ASSIGN and app.state != State.ACCEPTED and not services.may_assign(user, app):
+        if action == Action.ASSIGN and app.state != State.ACCEPTED and not permissions.can_assign(user, app):
             continue  # re-assigning an assigned case is the office's business; nobody else expects it
         if (app.state, action) not in TRANSITIONS:
             if action == Action.REPLY and handles and app.state in REPLY_WAITS:

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from yangguang.disclosure.checks import clock_anomalies
+from yangguang.orgs import permissions
 from yangguang.orgs.models import Organization
 
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             region = Organization.objects.filter(slug=org).first()
             if region is None:
                 raise CommandError(f"找不到机构：{org}")
-            qs = qs.filter(org__path__startswith=region.path)
+            qs = qs.filter(permissions.region_q(region))
         found = clock_anomalies(qs)
         if not found:
             self.stdout.write("未发现问题：所有期限事件都在答复期限内、按发生先后登记。")

@@ -16,30 +16,34 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yangguang.core import audit
 from yangguang.core.errors import IllegalTransition, InvalidInput, NotAllowed
-from yangguang.orgs.roles import Role
-from yangguang.orgs.scoping import can_act_in_org
+from yangguang.orgs import permissions
 
-from . import law, letters
-from .models import Application, ClockEvent, ExtensionRequest, Letter
-from .services import _lock, _office, _text, check_clock_date, check_within_due, due_on
-from .workflow import TRANSITIONS, Action, ExtensionAction, ExtensionState, State, next_extension_state
+from .. import law, letters
+from ..models import Application, ClockEvent, ExtensionRequest, Letter
+from ..workflow import TRANSITIONS, Action, ExtensionAction, ExtensionState, State, next_extension_state
+from .common import check_clock_date, check_within_due, due_on, lock, text
 
 MAX_REASON = 500
-APPROVER_ROLES = (Role.SUPERVISOR, Role.PRINCIPAL)
+# The refusals of the two permission questions (also the action table's, disclosure/actions.py).
+REQUEST_REFUSED = gettext_lazy("只有该申请的承办人员可以申请延期。")
+DIRECT_REFUSED = gettext_lazy("延期答复须经受理机关政务公开工作机构负责人同意（条例第33条）。")
+APPROVE_REFUSED = gettext_lazy("延期须经受理机关政府信息公开工作机构负责人（政务公开办或主要领导）批准（条例第33条）。")
+REFUSE_REFUSED = gettext_lazy("只有受理机关政府信息公开工作机构负责人（政务公开办或主要领导）可以驳回延期申请。")
 
 
 def can_request(user, app: Application) -> bool:
     """The people handling the case: the receiving org's office and handlers, the assigned
-    department's handlers (services._office)."""
-    return _office(user, app)
+    department's handlers (permissions.handles)."""
+    return permissions.handles(user, app)
 
 
 def can_decide(user, app: Application) -> bool:
     """政府信息公开工作机构负责人 of the receiving org: its 政务公开办 or 主要领导 (条例第33条第二款)."""
-    return can_act_in_org(user, app.org) and any(user.has_role(r) for r in APPROVER_ROLES)
+    return permissions.can_decide_extension(user, app)
 
 
 def used_days(app: Application) -> int:
@@ -67,7 +71,7 @@ def clock_blocker(app: Application, on: date) -> str | None:
 def request_blocker(user, app: Application, today: date | None = None) -> str | None:
     """Why ``user`` cannot ask for an extension today, or None."""
     if not can_request(user, app):
-        return _("只有该申请的承办人员可以申请延期。")
+        return str(REQUEST_REFUSED)
     problem = clock_blocker(app, today or timezone.localdate())
     if problem is None and pending(app) is not None:
         return _("已有待审批的延期申请。")
@@ -94,7 +98,7 @@ def _check_days(app: Application, days, errors: list[str]) -> None:
 
 
 def _reason(reason: str, errors: list[str], label: str) -> str:
-    reason = _text(reason)
+    reason = text(reason)
     if not reason:
         errors.append(_("须写明%(label)s。") % {"label": label})
     elif len(reason) > MAX_REASON:
@@ -105,7 +109,7 @@ def _reason(reason: str, errors: list[str], label: str) -> str:
 def request_extension(app: Application, by, *, days: int, reason: str) -> ExtensionRequest:
     """申请延期, today: the head of the disclosure office decides."""
     if not can_request(by, app):
-        raise NotAllowed(_("只有该申请的承办人员可以申请延期。"))
+        raise NotAllowed(str(REQUEST_REFUSED))
     errors: list[str] = []
     reason = _reason(reason, errors, _("延期理由"))
     _check_days(app, days, errors)
@@ -113,7 +117,7 @@ def request_extension(app: Application, by, *, days: int, reason: str) -> Extens
         raise _invalid(_("不能申请延期："), errors)
     today = timezone.localdate()
     with transaction.atomic():
-        app = _lock(app)
+        app = lock(app)
         problem = clock_blocker(app, today)
         if problem:
             raise IllegalTransition(problem)
@@ -146,7 +150,7 @@ def _approve(app: Application, ask: ExtensionRequest, by, on: date, backdate_rea
 
 
 def _decision_input(app: Application, on: date, backdate_reason: str, days=None) -> str:
-    backdate_reason = _text(backdate_reason)
+    backdate_reason = text(backdate_reason)
     errors: list[str] = []
     check_clock_date(app, on, _("批准日期"), errors, backdate_reason=backdate_reason)
     if days is not None:
@@ -172,16 +176,16 @@ def approve_extension_request(ask: ExtensionRequest, by, *, on: date | None = No
     """批准延期: dated ``on`` (today by default), on or before the deadline as it stands that day."""
     app = ask.application
     if not can_decide(by, app):
-        raise NotAllowed(_("延期须经受理机关政府信息公开工作机构负责人（政务公开办或主要领导）批准（条例第33条）。"))
+        raise NotAllowed(str(APPROVE_REFUSED))
     on = on or timezone.localdate()
     asked = ask.requested_on
     if on < asked:
         raise InvalidInput(_("批准日期不能早于提出延期申请之日（%(d)s）。") % {"d": f"{asked:%Y-%m-%d}"})
     backdate_reason = _decision_input(app, on, backdate_reason, days=ask.days)
-    comment = _text(comment)
+    comment = text(comment)
 
     def step(written):
-        locked = _lock(app)
+        locked = lock(app)
         current = ExtensionRequest.objects.select_for_update().select_related("requested_by").get(pk=ask.pk)
         if current.state != ExtensionState.REQUESTED:
             next_extension_state(current.state, ExtensionAction.APPROVE)  # raises the table's message
@@ -202,13 +206,13 @@ def refuse_extension_request(ask: ExtensionRequest, by, *, reason: str) -> Exten
     """驳回延期申请: the deadline stays; the reason is recorded for the handler."""
     app = ask.application
     if not can_decide(by, app):
-        raise NotAllowed(_("只有受理机关政府信息公开工作机构负责人（政务公开办或主要领导）可以驳回延期申请。"))
+        raise NotAllowed(str(REFUSE_REFUSED))
     errors: list[str] = []
     reason = _reason(reason, errors, _("驳回理由"))
     if errors:
         raise _invalid(_("不能驳回延期申请："), errors)
     with transaction.atomic():
-        locked = _lock(app)
+        locked = lock(app)
         ask = ExtensionRequest.objects.select_for_update().get(pk=ask.pk)
         ask.state = next_extension_state(ask.state, ExtensionAction.REFUSE)
         ask.decided_by, ask.decided_at, ask.decision_comment = by, timezone.now(), reason
@@ -224,7 +228,7 @@ def extend_directly(app: Application, by, *, days: int, reason: str, on: date,
     """The head of the disclosure office extends without a request: a request approved in the same
     step, with the same date discipline and the same letter."""
     if not can_decide(by, app):
-        raise NotAllowed(_("延期答复须经受理机关政务公开工作机构负责人同意（条例第33条）。"))
+        raise NotAllowed(str(DIRECT_REFUSED))
     errors: list[str] = []
     reason = _reason(reason, errors, _("延期理由"))
     if errors:
@@ -232,7 +236,7 @@ def extend_directly(app: Application, by, *, days: int, reason: str, on: date,
     backdate_reason = _decision_input(app, on, backdate_reason, days=days)
 
     def step(written):
-        locked = _lock(app)
+        locked = lock(app)
         if pending(locked) is not None:
             raise IllegalTransition(_("该申请已有待审批的延期申请，请直接批准或驳回该申请。"))
         ask = ExtensionRequest.objects.create(application=locked, days=days, reason=reason, requested_by=by,

@@ -27,10 +27,10 @@ from yangguang.core.errors import IllegalTransition, InvalidInput
 from yangguang.core.exports.letters import LetterContent
 from yangguang.core.text import clean_text
 
-from . import law, letters
-from .models import Application, Letter, ReplyFile
-from .services import _lock, _move, _require, _text, check_clock_date
-from .workflow import OPEN_STATES, TRANSITIONS, Action, next_state
+from .. import law, letters
+from ..models import Application, Letter, ReplyFile
+from ..workflow import OPEN_STATES, TRANSITIONS, Action, next_state
+from .common import check_clock_date, lock, move, require, text
 
 FOLDER = "replies"  # under PRIVATE_STORAGE_DIR
 MAX_REASON = 2000
@@ -80,7 +80,7 @@ def _require_open(app: Application) -> None:
 
 def add_reply_file(app: Application, by, filename: str, data: bytes) -> ReplyFile:
     """Attach released information to the coming reply. Refused files raise InvalidInput."""
-    _require(by, app)
+    require(by, app)
     _require_open(app)
     filename = clean_text(filename) or "file"
     try:
@@ -98,7 +98,7 @@ def add_reply_file(app: Application, by, filename: str, data: bytes) -> ReplyFil
     state = FileState.PENDING if upload.pending else FileState.READY
     try:
         with transaction.atomic():
-            app = _lock(app)
+            app = lock(app)
             _require_open(app)
             f = ReplyFile.objects.create(
                 application=app, original_name=filename[:255], stored_name=stored,
@@ -116,16 +116,16 @@ def add_reply_file(app: Application, by, filename: str, data: bytes) -> ReplyFil
 
 
 def _enqueue_read(f: ReplyFile) -> None:
-    from .tasks import read_reply_file_task
+    from ..tasks import read_reply_file_task
 
     transaction.on_commit(lambda: read_reply_file_task.enqueue(f.pk))
 
 
 def remove_reply_file(f: ReplyFile, by) -> None:
     app = f.application
-    _require(by, app)
+    require(by, app)
     with transaction.atomic():
-        app = _lock(app)
+        app = lock(app)
         _require_open(app)
         audit.record("application.reply_file_remove", app, actor=by, org_id=app.org_id,
                      data={"file": f.pk, "name": f.original_name, "sha256": f.sha256})
@@ -185,13 +185,13 @@ def files_with_warnings(app: Application) -> list[ReplyFile]:
 def check_reply(app: Application, by, *, reply_type: str, outcome: str, on: date, published_document=None,
                 reason: str = "", backdate_reason: str = "") -> ReplyDraft:
     """Everything a reply needs, checked without changing anything. Raises like ``reply``."""
-    _require(by, app)
+    require(by, app)
     if (app.state, Action.REPLY) not in TRANSITIONS:
         next_state(app.state, Action.REPLY)  # raises the state table's message
     problem = law.check_pair(reply_type, outcome)
     if problem:
         raise InvalidInput(problem)
-    reason = _text(reason)
+    reason = text(reason)
     errors: list[str] = []
     files = list(app.reply_files.all())
     if reply_type == law.ReplyType.PUBLISHED and (published_document is None or not published_document.is_public):
@@ -210,10 +210,10 @@ def check_reply(app: Application, by, *, reply_type: str, outcome: str, on: date
         elif f.text_state == FileState.REFUSED:
             errors.append(_("答复附件“%(name)s”未通过：%(reason)s。请删除后重新上传。")
                           % {"name": f.original_name, "reason": f.refusal})
-    # The date discipline of the clock actions (services.check_clock_date): not in the future, not
+    # The date discipline of the clock actions (common.check_clock_date): not in the future, not
     # before the last clock event, and a date before today only with its 补录理由 — a late reply
     # entered with an earlier date would otherwise read 按期答复 (虚报).
-    backdate_reason = _text(backdate_reason)
+    backdate_reason = text(backdate_reason)
     check_clock_date(app, on, _("答复日期"), errors, backdate_reason=backdate_reason)
     if errors:
         raise InvalidInput(errors[0]) if len(errors) == 1 else InvalidInput(_("不能答复："), details=errors)
@@ -254,11 +254,11 @@ def reply(app: Application, by, *, reply_type: str, outcome: str, on: date, publ
     written: list[str] = []
     try:
         with transaction.atomic():
-            locked = _lock(app)
+            locked = lock(app)
             files = list(locked.reply_files.select_for_update().order_by("id"))
             if any(f.text_state != FileState.READY for f in files):  # changed since the check
                 raise IllegalTransition(_("答复附件已有变化，请刷新页面后重新确认。"))
-            old, new = _move(locked, Action.REPLY)
+            old, new = move(locked, Action.REPLY)
             _apply(locked, draft)
             locked.save(update_fields=["state", "outcome", "reply_type", "reply_reason", "closed_date",
                                        "published_document"])

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from yangguang.core import audit
 from yangguang.core.errors import InvalidInput
 
-from . import fees
-from .models import Application, ClockEvent
-from .services import _lock, _move, _require, _text, check_clock_date, check_within_due, end_pause
-from .workflow import Action
+from .. import fees
+from ..models import Application, ClockEvent
+from ..workflow import Action
+from .clock_events import end_pause
+from .common import check_clock_date, check_within_due, lock, move, require, text
 
 
 def nth_in_month(app: Application) -> int:
@@ -29,14 +32,14 @@ def nth_in_month(app: Application) -> int:
 def issue_fee_notice(app: Application, by, *, method: str, on: date, pages: int | None = None,
                      backdate_reason: str = "") -> Application:
     """收费通知 within the handling period, never after the deadline (条例第33条; 国办函〔2020〕109号)."""
-    _require(by, app)
+    require(by, app)
     if method not in fees.FeeMethod.values:
-        raise InvalidInput("请选择收费方式（按件计收或按量计收，二者只能选一）。")
-    backdate_reason = _text(backdate_reason)
+        raise InvalidInput(_("请选择收费方式（按件计收或按量计收，二者只能选一）。"))
+    backdate_reason = text(backdate_reason)
     errors: list[str] = []
     check_clock_date(app, on, _("收费通知日期"), errors, backdate_reason=backdate_reason)
     if errors:
-        raise InvalidInput("收费通知有误：", details=errors)
+        raise InvalidInput(_("收费通知有误："), details=errors)
     try:
         if method == fees.FeeMethod.PER_PAGE:
             amount = fees.compute_fee(method, pages=pages)
@@ -45,11 +48,11 @@ def issue_fee_notice(app: Application, by, *, method: str, on: date, pages: int 
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
     if amount == 0:
-        raise InvalidInput("按该方式计算应收费用为0元，不应发出收费通知。")
+        raise InvalidInput(_("按该方式计算应收费用为0元，不应发出收费通知。"))
     with transaction.atomic():
-        app = _lock(app)
+        app = lock(app)
         check_within_due(app, on, _("发出收费通知"))
-        old, new = _move(app, Action.ISSUE_FEE_NOTICE)
+        old, new = move(app, Action.ISSUE_FEE_NOTICE)
         app.fee_method, app.fee_amount, app.fee_pages = method, amount, pages
         app.save(update_fields=["state", "fee_method", "fee_amount", "fee_pages"])
         ClockEvent.objects.create(application=app, kind=ClockEvent.Kind.FEE, start=on, actor=by,
@@ -62,12 +65,13 @@ def issue_fee_notice(app: Application, by, *, method: str, on: date, pages: int 
 
 
 def record_payment(app: Application, by, *, on: date, backdate_reason: str = "") -> Application:
-    _require(by, app)
-    backdate_reason = _text(backdate_reason)
+    """缴费 recorded: the fee pause ends and the clock runs again."""
+    require(by, app)
+    backdate_reason = text(backdate_reason)
     with transaction.atomic():
-        app = _lock(app)
+        app = lock(app)
         event = end_pause(app, ClockEvent.Kind.FEE, on, _("缴费日期"), backdate_reason)
-        old, new = _move(app, Action.RECORD_PAYMENT)
+        old, new = move(app, Action.RECORD_PAYMENT)
         app.fee_paid_date = on
         app.save(update_fields=["state", "fee_paid_date"])
         event.end, event.end_backdate_reason = on, backdate_reason
@@ -75,3 +79,9 @@ def record_payment(app: Application, by, *, on: date, backdate_reason: str = "")
         audit.record("application.fee_paid", app, actor=by, org_id=app.org_id, data={
             "from": old, "to": new, "amount": str(app.fee_amount), "on": on, "backdate_reason": backdate_reason})
     return app
+
+
+def fee_total(org, year: int) -> Decimal:
+    """信息处理费 actually collected by `org` in `year` (annual report section 六): paid fees only."""
+    total = Application.objects.filter(org=org, fee_paid_date__year=year).aggregate(s=Sum("fee_amount"))["s"]
+    return total or Decimal("0")
