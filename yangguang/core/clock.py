@@ -81,6 +81,8 @@ PAUSE, WAIT, RESTART, EXTENSION, FIXED = "pause", "wait", "restart", "extension"
 
 # Lights (the CSS classes light--<name>) and statuses.
 GREEN, YELLOW, RED, OVERDUE, PAUSED = "green", "yellow", "red", "overdue", "paused"
+# Where an item stands (`Reading.status`): open — normal / due soon / overdue; closed — on time / late.
+NORMAL, DUE_SOON, ON_TIME, LATE = "normal", "due_soon", "on_time", "late"
 
 ONE_DAY = timedelta(days=1)
 
@@ -323,6 +325,24 @@ class Reading:
     def is_late(self, calendar=None) -> bool:
         """Open: past its due date on `as_of` (已超期). Closed: closed after it (逾期)."""
         return self.overdue_since(calendar) is not None
+
+    @property
+    def stands_still(self) -> bool:
+        """Open and not overdue, and the clock does not run on `as_of` (waiting, or a running pause)."""
+        return (self.waiting or self.paused_now) and self.overdue_since() is None
+
+    def status(self, calendar) -> str:
+        """THE classification on `as_of`. Closed: LATE if closed after the due date, else ON_TIME.
+        Open: OVERDUE from the day after the due date (late stays late); DUE_SOON when the clock runs
+        and at most `Rules.due_soon_days` (or the share) are left, the due day included; else NORMAL."""
+        if self.closed is not None:
+            return LATE if self.is_late() else ON_TIME
+        if self.is_late():
+            return OVERDUE
+        left = self.remaining(calendar, self.as_of)
+        if not self.stands_still and left is not None and self.due_soon(left):
+            return DUE_SOON
+        return NORMAL
 
 
 def known_on(events: Iterable[Event], day: date) -> list[Event]:

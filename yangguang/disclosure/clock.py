@@ -29,7 +29,7 @@ For the shared figures (yangguang/disclosure/timeliness.py) the clock exposes:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 
 from yangguang.core import clock as engine
@@ -110,6 +110,13 @@ def to_engine(events: Iterable[Event], *, fee_pause: bool = True) -> list[engine
         days = THIRD_PARTY_DAYS if e.kind == CONSULTATION else e.days if e.kind == EXTENSION else None
         out.append(engine.Event(kind, e.start, e.end, days, tag=e.kind, ref=e))
     return out
+
+
+def known_on(events: Iterable[Event], day: date) -> list[Event]:
+    """The events as the system knew them on ``day`` (``core.clock.known_on``): those dated on or
+    before it; a consultation or fee pause whose end was recorded after ``day`` was still running then."""
+    known = engine.known_on(to_engine(events), day)
+    return [replace(k.ref, end=k.end) if k.ref.end != k.end else k.ref for k in known]
 
 
 def compute(received: date, events: Iterable[Event], calendar: Calendar, today: date, *,

@@ -11,8 +11,10 @@ At a date `at`, an application received by then is either
 - closed: 按期答复 / 逾期答复.
 
 The due date and lateness are the clock's (`clock.compute`: receipt or correction + 20 working days,
-pauses, extensions, 第35条; spec/disclosure.md "The clock"), on the official calendar; this module adds
-no calendar arithmetic of its own beyond asking the calendar whether a day is a working day.
+pauses, extensions, 第35条; spec/disclosure.md "The clock"), on the official calendar, and so is the
+status: `clock.compute` is the adapter of the one engine `core.clock` (issue #16), whose
+`Reading.status` this module labels; it adds no date arithmetic of its own. `classify` reads one
+application, `classify_many` many on one memoised calendar — the same computation item by item.
 
 **Late stays late.** 条例第33条第二款 allows an extension only within the reply period. The clock
 applies events in date order against the due date as it stood that day: one dated after it (an
@@ -35,7 +37,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import connection
@@ -43,53 +45,29 @@ from django.db.models import Exists, OuterRef, Q, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yangguang.core.workdays import Calendar, Result
+from yangguang.core import clock as engine
+from yangguang.core.workdays import Calendar
 
 from . import clock
-from .law import DUE_SOON_DAYS, REPLY_DAYS
 
 
-class Status(TextChoices):
-    NORMAL = "normal", _("正常")
-    DUE_SOON = "due_soon", _("临近期限")
-    OVERDUE = "overdue", _("已超期")
-    ON_TIME = "on_time", _("按期答复")
-    LATE = "late", _("逾期答复")
+class Status(TextChoices):  # the engine's statuses (`core.clock.Reading.status`), with their labels
+    NORMAL = engine.NORMAL, _("正常")
+    DUE_SOON = engine.DUE_SOON, _("临近期限")
+    OVERDUE = engine.OVERDUE, _("已超期")
+    ON_TIME = engine.ON_TIME, _("按期答复")
+    LATE = engine.LATE, _("逾期答复")
 
 
 OPEN_STATUSES = (Status.NORMAL, Status.DUE_SOON, Status.OVERDUE)
 CLOSED_STATUSES = (Status.ON_TIME, Status.LATE)
 
 # The traffic light of the staff pages and the alerts (the CSS classes light--<name>).
-OVERDUE, RED, YELLOW, PAUSED, GREEN = "overdue", "red", "yellow", "paused", "green"
+OVERDUE, RED, YELLOW, PAUSED, GREEN = engine.OVERDUE, engine.RED, engine.YELLOW, engine.PAUSED, engine.GREEN
 
 
-class MemoCalendar:
-    """The calendar with its two counting functions memoised for one pass over many applications
-    (the same receipt dates, due dates and `at` recur). The calendar does not change during a pass
-    and its answers are immutable, so sharing them is safe."""
-
-    def __init__(self, calendar: Calendar):
-        self._calendar = calendar
-        self._added: dict[tuple[date, int], Result] = {}
-        self._counted: dict[tuple[date, date], int] = {}
-
-    def add_working_days(self, start: date, n: int) -> Result:
-        key = (start, n)
-        hit = self._added.get(key)
-        if hit is None:
-            hit = self._added[key] = self._calendar.add_working_days(start, n)
-        return hit
-
-    def count_working_days(self, start: date, end: date) -> int:
-        key = (start, end)
-        hit = self._counted.get(key)
-        if hit is None:
-            hit = self._counted[key] = self._calendar.count_working_days(start, end)
-        return hit
-
-    def __getattr__(self, name):
-        return getattr(self._calendar, name)
+# The calendar memoised for one pass over many applications (`core.clock.MemoCalendar`).
+MemoCalendar = engine.MemoCalendar
 
 
 def memo(calendar: Calendar | MemoCalendar | None) -> MemoCalendar:
@@ -133,17 +111,8 @@ class Timeliness:
 
 
 def _known(events: Iterable[clock.Event], day: date) -> list[clock.Event]:
-    """The events as the system knew them on `day`: those dated on or before it; a pause whose end
-    was recorded after `day` was still running then (end unknown, as `clock.compute` reads an open
-    pause: counted to the day, a consultation at most its 15 working days)."""
-    out = []
-    for e in events:
-        if e.start > day:
-            continue
-        if e.kind in clock.PAUSES and e.end is not None and e.end > day:
-            e = replace(e, end=None)
-        out.append(e)
-    return out
+    """The events as the system knew them on `day` (`clock.known_on`)."""
+    return clock.known_on(events, day)
 
 
 def classify(received: date, events: Iterable[clock.Event], calendar, at: date, *,
@@ -151,24 +120,29 @@ def classify(received: date, events: Iterable[clock.Event], calendar, at: date, 
     """THE classification of one application at `at` (received on or before `at`). `closed_on`: the
     closing day, if closed; a closing after `at` is not known at `at`, so the application is open then.
     The clock is read as the system knew it on `at` (or on the closing day): events recorded later
-    are not yet there."""
+    are not yet there. The status is the engine's (`core.clock.Reading.status`); no date arithmetic here."""
     closed = closed_on is not None and closed_on <= at
     day = closed_on if closed else at
     c = clock.compute(received, _known(events, day), calendar, day, fee_pause=fee_pause,
                       closed=closed_on if closed else None)
     since = c.overdue_since(calendar)  # late stays late: events after a lapse never moved the date
+    status = c.status(calendar)
     if closed:
-        return Timeliness(Status.LATE if since else Status.ON_TIME, at, c.due, None, since,
-                          provisional=c.provisional, closed_on=closed_on)
-    remaining = c.remaining(calendar, at)
-    paused = (c.awaiting_correction or c.paused_now) and since is None
-    if since is not None:
-        status = Status.OVERDUE
-    elif not paused and remaining is not None and remaining <= DUE_SOON_DAYS:
-        status = Status.DUE_SOON
-    else:
-        status = Status.NORMAL
-    return Timeliness(status, at, c.due, remaining, since, paused=paused, provisional=c.provisional)
+        return Timeliness(status, at, c.due, None, since, provisional=c.provisional, closed_on=closed_on)
+    return Timeliness(status, at, c.due, c.remaining(calendar, at), since, paused=c.stands_still,
+                      provisional=c.provisional)
+
+
+def classify_many(items: Iterable[tuple[date, Iterable[clock.Event], date | None]], at: date | None = None, *,
+                  calendar=None, fee_pause: bool | None = None) -> list[Timeliness]:
+    """The bulk twin of `classify`: each (received, events, closed_on) classified at `at` on ONE
+    memoised calendar — item by item the same computation, so a count can never differ from the
+    single reading."""
+    at = at or timezone.localdate()
+    pause = fee_pause_setting() if fee_pause is None else fee_pause
+    cal = memo(calendar)
+    return [classify(received, events, cal, at, closed_on=closed_on, fee_pause=pause)
+            for received, events, closed_on in items]
 
 
 def fee_pause_setting() -> bool:
@@ -219,19 +193,8 @@ def closed_between_q(start: date, at: date) -> Q:
 
 def latest_receipt_that_can_be_overdue(at: date, calendar) -> date | None:
     """The last receipt date whose plain 20-working-day deadline (条例第33条) is at least one working
-    day before `at`. None when `at` is too early for any. Stepping back day by day on the calendar."""
-    last = at
-    while not calendar.is_working_day(last):  # L: the last working day on or before `at`
-        last -= timedelta(days=1)
-    # The due date must be before L. add_working_days(r, 20) < L  ⇔  r < W, W the 20th working day before L.
-    d, counted = last, 0
-    try:
-        while counted < REPLY_DAYS:
-            d -= timedelta(days=1)
-            counted += calendar.is_working_day(d)
-        return d - timedelta(days=1)
-    except OverflowError:
-        return None
+    day before `at`. None when `at` is too early for any (`core.clock.Limit.latest_start_due_before`)."""
+    return clock.LIMIT.latest_start_due_before(at, calendar)
 
 
 def may_be_overdue_q(at: date, calendar=None) -> Q:
@@ -249,9 +212,7 @@ def may_be_overdue_q(at: date, calendar=None) -> Q:
     # Overdue from the day after the due date, working day or not (clock.overdue_since): on a Saturday
     # an application due the Friday before is overdue. The bound below is for deadlines before a
     # working day, so ask it for the next working day after `at` (a superset: classify decides).
-    nxt = at + timedelta(days=1)
-    while not calendar.is_working_day(nxt):
-        nxt += timedelta(days=1)
+    nxt = engine.next_working_day(calendar, at + timedelta(days=1))
     latest = latest_receipt_that_can_be_overdue(nxt, calendar)
     return art35 if latest is None else (Q(received_date__lte=latest) | art35)
 
@@ -296,8 +257,9 @@ def classify_all(queryset, at: date | None = None, *, closed_from: date | None =
         qs = qs.filter(may_be_overdue_q(at, cal))
     rows, events = load(qs)
     none: list[clock.Event] = []
-    return [(row, classify(row.received, events.get(row.id, none), cal, at, closed_on=row.closed, fee_pause=pause))
-            for row in rows]
+    found = classify_many(((row.received, events.get(row.id, none), row.closed) for row in rows), at,
+                          calendar=cal, fee_pause=pause)
+    return list(zip(rows, found, strict=True))
 
 
 @dataclass
