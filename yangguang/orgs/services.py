@@ -6,11 +6,13 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from yangguang.core import audit
-from yangguang.core.errors import InvalidInput
+from yangguang.core.errors import InvalidInput, NotAllowed
 from yangguang.core.text import clean_text
 
+from . import permissions
 from .codes import validate_code
 from .models import Organization, OrgKind, ReviewLevel, RoleGrant, User
 from .roles import DEFAULT_REVIEW_CHAIN, MAX_REVIEW_LEVELS, REVIEWER_ROLES, Role
@@ -19,18 +21,20 @@ from .roles import DEFAULT_REVIEW_CHAIN, MAX_REVIEW_LEVELS, REVIEWER_ROLES, Role
 def create_organization(
     *, code: str, name: str, kind: str, slug: str, parent: Organization | None = None, short_name: str = "",
     by=None, with_catalog: bool = True, chain: Iterable[str] | None = None, audit_event: bool = True,
+    address: str = "", phone: str = "", office_hours: str = "",
 ) -> Organization:
-    """A new org with its standard catalog columns and the default review chain."""
+    """A new org with its standard catalog columns and the default review chain (or ``chain``)."""
     from yangguang.publishing.catalog import instantiate_catalog  # orgs → publishing only at run time
 
     # The one text hygiene (core/text.py): a bidi override in a name would show it reversed.
     code, name, short_name, slug = clean_text(code), clean_text(name), clean_text(short_name), clean_text(slug)
     problems = org_problems(code=code, name=name, kind=kind, slug=slug)
     if problems:
-        raise InvalidInput("机构信息有误：", details=problems)
+        raise InvalidInput(_("机构信息有误："), details=problems)
     with transaction.atomic():
         org = Organization.objects.create(
             code=code, name=name, short_name=short_name, kind=kind, slug=slug, parent=parent,
+            address=clean_text(address), phone=clean_text(phone), office_hours=clean_text(office_hours),
         )
         set_review_chain_unchecked(org, list(chain) if chain is not None else [str(r) for r in DEFAULT_REVIEW_CHAIN])
         if with_catalog:
@@ -51,24 +55,35 @@ def org_problems(*, code: str, name: str, kind: str, slug: str) -> list[str]:
     problems = []
     err = validate_code(code or "")
     if err:
-        problems.append(f"机构代码“{code}”：{err}")
+        problems.append(_("机构代码“%(code)s”：%(error)s") % {"code": code, "error": err})
     if not (name or "").strip():
-        problems.append("机构名称不能为空")
+        problems.append(_("机构名称不能为空"))
     if kind not in OrgKind.values:
-        problems.append(f"机构类型“{kind}”不正确，应为：{'、'.join(OrgKind.values)}")
+        problems.append(_("机构类型“%(kind)s”不正确，应为：%(kinds)s") % {"kind": kind, "kinds": "、".join(OrgKind.values)})
     if not slug or slugify(slug) != slug:
-        problems.append(f"网址标识“{slug}”只能包含小写字母、数字、连字符")
+        problems.append(_("网址标识“%(slug)s”只能包含小写字母、数字、连字符") % {"slug": slug})
     elif slug in RESERVED_SLUGS:
-        problems.append(f"网址标识“{slug}”为系统保留，请换一个")
+        problems.append(_("网址标识“%(slug)s”为系统保留，请换一个") % {"slug": slug})
+    return problems
+
+
+def review_chain_problems(roles: list[str]) -> list[str]:
+    """What is wrong with a review chain: 1 to MAX_REVIEW_LEVELS levels, each a reviewer role."""
+    problems = []
+    if not 1 <= len(roles) <= MAX_REVIEW_LEVELS:
+        problems.append(_("审核流程须为1至%(max)s级。") % {"max": MAX_REVIEW_LEVELS})
+    bad = [r for r in roles if r not in {str(x) for x in REVIEWER_ROLES}]
+    if bad:
+        problems.append(_("审核流程中的角色不正确：%(roles)s") % {"roles": "、".join(bad)})
     return problems
 
 
 def set_review_chain_unchecked(org: Organization, roles: list[str]) -> None:
-    if not 1 <= len(roles) <= MAX_REVIEW_LEVELS:
-        raise InvalidInput(f"审核流程须为1至{MAX_REVIEW_LEVELS}级。")
-    bad = [r for r in roles if r not in {str(x) for x in REVIEWER_ROLES}]
-    if bad:
-        raise InvalidInput(f"审核流程中的角色不正确：{'、'.join(bad)}")
+    """The chain without a permission check or an audit event: for a new org, inside the
+    transaction (and audit event) of its creation."""
+    problems = review_chain_problems(roles)
+    if problems:
+        raise InvalidInput(problems[0], details=problems[1:])
     org.review_levels.all().delete()
     ReviewLevel.objects.bulk_create(
         [ReviewLevel(org=org, position=i, role=r) for i, r in enumerate(roles, start=1)]
@@ -76,9 +91,15 @@ def set_review_chain_unchecked(org: Organization, roles: list[str]) -> None:
 
 
 def set_review_chain(org: Organization, roles: list[str], by) -> None:
+    """信息发布审核流程 of ``org``: a system administrator's change (permissions.can_change_settings),
+    validated, in one transaction with one audit event (the chain before and after)."""
+    if not permissions.can_change_settings(by):
+        raise NotAllowed(_("只有系统管理员可以修改审核流程。"))
+    roles = [str(r) for r in roles]
     with transaction.atomic():
+        before = org.review_roles()
         set_review_chain_unchecked(org, roles)
-        audit.record("org.review_chain", org, actor=by, org_id=org.id, data={"chain": roles})
+        audit.record("org.review_chain", org, actor=by, org_id=org.id, data={"chain": roles, "before": before})
 
 
 def create_user(
@@ -90,7 +111,7 @@ def create_user(
     username, display_name = clean_text(username), clean_text(display_name)
     bad = [r for r in roles if r not in Role.values]
     if bad:
-        raise InvalidInput(f"角色不正确：{'、'.join(bad)}")
+        raise InvalidInput(_("角色不正确：%(roles)s") % {"roles": "、".join(bad)})
     with transaction.atomic():
         user = User(username=username, org=org, display_name=display_name, is_superuser=is_superuser,
                     is_staff=is_superuser or Role.ADMIN in roles)
