@@ -4,14 +4,15 @@ from datetime import date, datetime
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import SessionAuth
 
 from yangguang.api.errors import ObjectId, limit_param, offset_param
 from yangguang.core.errors import InvalidInput, NotAllowed, ServiceError
-from yangguang.orgs.scoping import can_read_org, readable_org_ids_q
+from yangguang.orgs import permissions
 from yangguang.publishing import services
 from yangguang.publishing.models import Column, Edition
+from yangguang.publishing.services.actions import allowed_actions
 
 router = Router(auth=SessionAuth(), tags=["工作人员"])
 
@@ -60,6 +61,13 @@ class EditionOut(Schema):
 class EditionDetail(EditionOut):
     body: str
     findings: list[dict]
+    actions: list[str] = Field(description="调用者现在可以办理的操作（与工作台页面显示的按钮相同）：edit, submit, "
+                                           "review, urgent, new_edition, retro, decide_withdrawal, withdraw, "
+                                           "request_withdrawal")
+
+    @staticmethod
+    def resolve_actions(obj, context):
+        return allowed_actions(context["request"].user, obj)
 
     @staticmethod
     def resolve_findings(obj):
@@ -89,7 +97,7 @@ class ReasonIn(Schema):
 
 def _edition_for(request, edition_id: int) -> Edition:
     edition = get_object_or_404(Edition.objects.select_related("document__org", "document__column"), pk=edition_id)
-    if not can_read_org(request.user, edition.document.org):
+    if not permissions.reads_org(request.user, edition.document.org):
         raise Http404  # existence of other orgs' drafts is not disclosed
     return edition
 
@@ -102,7 +110,7 @@ def _fail(exc: ServiceError):
 @router.get("/editions", response=list[EditionOut], summary="本机构的文件版本")
 def list_editions(request, state: str | None = None, limit: int = limit_param(50, 200), offset: int = offset_param()):
     qs = (
-        Edition.objects.filter(readable_org_ids_q(request.user, "document__org"))
+        Edition.objects.filter(permissions.readable_orgs_q(request.user, "document__org"))
         .select_related("document__org", "document__column")
         .order_by("-updated_at")
     )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from yangguang.orgs.models import Organization
 from yangguang.orgs.scoping import can_read_org
 from yangguang.publishing.models import Attachment, Column, Document
-from yangguang.publishing.services.content import stored_path
+from yangguang.publishing.services.attachments import stored_path
 
 from .pages import cached_render, doc_path, etag_for, feed_links, page_meta, public_cache, url_or_empty
 from .regions import regions

@@ -30,7 +30,7 @@ from yangguang.orgs.services import create_organization, create_user
 from . import demo_texts as T
 from . import services
 from .models import Column, Document, Edition
-from .services.content import stored_path
+from .services.attachments import stored_path
 from .taxonomy import Genre, InterpretationForm, Validity
 
 DEMO_PASSWORD = "Demo@2026"

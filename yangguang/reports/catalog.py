@@ -7,9 +7,10 @@ One document per report: a correction becomes that document's next edition, so t
 the version history the report keeps. Nothing is typed twice, so the column cannot say 14
 applications while the report says 0 (issue #14: the demo wrote a separate, hand-made report text).
 
-The document goes live through the publishing app's own `_go_live` (索引号, search index, column
-listing, the `edition.publish` audit event of the publication register); the report's leader
-sign-off (`services.can_sign_off`) is its approval.
+The document goes live through the publishing app's public service for system-generated documents
+(`publishing.services.publication.publish_generated`: 索引号, search index, column listing, the
+`edition.publish` audit event of the publication register, marked with the report version it was
+generated from); the report's leader sign-off (`orgs.permissions.can_sign_off_report`) is its approval.
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from yangguang.publishing.models import Column, Document, Edition
-from yangguang.publishing.services.common import content_hash, html_to_text, sanitize_body
-from yangguang.publishing.services.publication import _go_live
+from yangguang.publishing.models import Column, Document
+from yangguang.publishing.services.common import sanitize_body
+from yangguang.publishing.services.publication import publish_generated
 from yangguang.publishing.taxonomy import Genre, Topic
-from yangguang.publishing.workflow import Action, State
 
 from . import exports
 from .models import AnnualReport, ReportVersion
@@ -49,28 +50,16 @@ def publish_in_catalog(report: AnnualReport, version: ReportVersion, by) -> Docu
     column = Column.objects.filter(org_id=report.org_id, slug=COLUMN_SLUG).first()
     if column is None:
         return None
-    doc = report.document
-    if doc is not None and (doc.withdrawn_at or doc.removed_at):
-        doc = None  # withdrawn or removed from the catalog: the report is published again as a new document
-    if doc is None:
-        doc = Document.objects.create(org_id=report.org_id, column=column, created_by=by)
-        number = 1
-    else:
-        number = (doc.editions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     content = exports.from_version(version)
-    body = body_of(version)
-    edition = Edition(
-        document=doc, number=number, state=State.APPROVED, title=content.title[:300], genre=Genre.OTHER,
-        topic=Topic.GENERAL, written_date=timezone.localtime(version.finalized_at).date(),
-        info_date=timezone.localtime(version.published_at).date(), body=body, body_text=html_to_text(body),
-        author=by, change_kind=Edition.ChangeKind.MAJOR if number > 1 else "",
-        change_note=(f"更正：{version.correction_reason}" if version.correction_reason else "")[:300],
-    )
-    edition.save()
-    edition.content_hash = content_hash(edition)
-    edition.save(update_fields=["content_hash"])
-    _go_live(edition, by, Action.PUBLISH, version.published_at)
-    doc.refresh_from_db()
+    fields = {
+        "title": content.title, "genre": Genre.OTHER, "topic": Topic.GENERAL, "body": body_of(version),
+        "written_date": timezone.localtime(version.finalized_at).date(),
+        "info_date": timezone.localtime(version.published_at).date(),
+        "change_note": _("更正：%(reason)s") % {"reason": version.correction_reason} if version.correction_reason else "",
+    }
+    edition = publish_generated(column, by, fields, source=f"reports.reportversion:{version.pk}",
+                                document=report.document, at=version.published_at)
+    doc = Document.objects.get(pk=edition.document_id)
     if report.document_id != doc.pk:
         report.document = doc
         report.save(update_fields=["document"])

@@ -22,10 +22,13 @@ from .screening import rescreen
 State = Attachment.TextState
 
 
-def storage_path(att: Attachment):
-    from .content import _storage_dir
+def storage_dir():
+    """Where attachment bytes are kept (private: served only through the document pages)."""
+    return uploads.private_dir("attachments")
 
-    return _storage_dir() / att.stored_name
+
+def stored_path(att: Attachment):
+    return storage_dir() / att.stored_name
 
 
 def enqueue_read(att: Attachment) -> None:
@@ -41,7 +44,7 @@ def read_pending(att_id: int) -> str:
     att = Attachment.objects.filter(pk=att_id).select_related("edition__document").first()
     if att is None or att.text_state != State.PENDING:
         return "skipped"
-    text, refusal = uploads.read_stored(storage_path(att), att.original_name)  # under the full limits
+    text, refusal = uploads.read_stored(stored_path(att), att.original_name)  # under the full limits
     with transaction.atomic():
         att = Attachment.objects.select_for_update().filter(pk=att_id, text_state=State.PENDING).first()
         if att is None:  # removed, or read by another worker meanwhile

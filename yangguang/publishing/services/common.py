@@ -9,10 +9,11 @@ from datetime import date
 
 import nh3
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yangguang.core.errors import InvalidInput, NotAllowed
-from yangguang.orgs.roles import Role
-from yangguang.orgs.scoping import can_act_in_org
+from yangguang.orgs import permissions
 
 from ..models import Column, Edition
 from ..taxonomy import Genre, InterpretationForm, Topic, Validity
@@ -67,10 +68,14 @@ def content_hash(edition: Edition) -> str:
 
 
 def require_clerk(user, org) -> None:
-    if not can_act_in_org(user, org):
-        raise NotAllowed("无权操作其他机构的文件。")
-    if not (user.has_role(Role.CLERK) or user.has_role(Role.URGENT)):
-        raise NotAllowed("只有信息员可以起草和修改文件。")
+    """Drafting (``permissions.can_draft``): 信息员 or 紧急发布权 of the org itself."""
+    if not permissions.acts_in_org(user, org):
+        raise NotAllowed(_("无权操作其他机构的文件。"))
+    if not permissions.can_draft(user, org):
+        raise NotAllowed(_("只有信息员可以起草和修改文件。"))
+
+
+DATE_FIELDS = (("written_date", gettext_lazy("成文日期")), ("info_date", gettext_lazy("信息形成或变更日期")))
 
 
 def check_fields(fields: dict, org, *, edition_number: int) -> None:
@@ -78,42 +83,42 @@ def check_fields(fields: dict, org, *, edition_number: int) -> None:
     errors: list[str] = []
     title = (fields.get("title") or "").strip()
     if not title:
-        errors.append("标题不能为空。")
+        errors.append(_("标题不能为空。"))
     elif len(title) > 300:
-        errors.append("标题不能超过300个字。")
+        errors.append(_("标题不能超过%(n)d个字。") % {"n": 300})
     today = timezone.localdate()
-    for name, label in (("written_date", "成文日期"), ("info_date", "信息形成或变更日期")):
+    for name, label in DATE_FIELDS:
         value = fields.get(name)
         if value is not None and not isinstance(value, date):
-            errors.append(f"{label}格式不正确。")
+            errors.append(_("%(label)s格式不正确。") % {"label": label})
         elif value and value > today:
-            errors.append(f"{label}不能晚于今天。")
+            errors.append(_("%(label)s不能晚于今天。") % {"label": label})
     if fields.get("topic") not in Topic.values:
-        errors.append("请选择主题分类。")
+        errors.append(_("请选择主题分类。"))
     if fields.get("genre") not in Genre.values:
-        errors.append("请选择体裁。")
+        errors.append(_("请选择体裁。"))
     validity = fields.get("validity") or Validity.VALID
     if validity not in Validity.values:
-        errors.append("有效性不正确。")
+        errors.append(_("有效性不正确。"))
     elif validity != Validity.VALID and not fields.get("validity_date"):
-        errors.append("失效或废止的文件须填写失效/废止日期。")
+        errors.append(_("失效或废止的文件须填写失效/废止日期。"))
     if validity == Validity.ABOLISHED and not (fields.get("abolished_by") or "").strip():
-        errors.append("废止的文件须填写废止依据文件。")
+        errors.append(_("废止的文件须填写废止依据文件。"))
     if edition_number > 1 and fields.get("change_kind") not in Edition.ChangeKind.values:
-        errors.append("修改已发布的文件须选择修改类型（小修改或实质修改）。")
+        errors.append(_("修改已发布的文件须选择修改类型（小修改或实质修改）。"))
     if edition_number > 1 and fields.get("change_kind") == Edition.ChangeKind.MAJOR and not (
         fields.get("change_note") or ""
     ).strip():
-        errors.append("实质修改须填写修改说明，发布后向公众展示。")
+        errors.append(_("实质修改须填写修改说明，发布后向公众展示。"))
     if errors:
-        raise InvalidInput("文件信息有误，请修改后再保存：", details=errors)
+        raise InvalidInput(_("文件信息有误，请修改后再保存："), details=errors)
 
 
 def check_column(column: Column, org) -> None:
     if column is None or column.org_id != org.id:
-        raise InvalidInput("请选择本机构的栏目。")
+        raise InvalidInput(_("请选择本机构的栏目。"))
 
 
 def check_interpretation(form: str) -> None:
     if form and form not in InterpretationForm.values:
-        raise InvalidInput("解读形式不正确。")
+        raise InvalidInput(_("解读形式不正确。"))

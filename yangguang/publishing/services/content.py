@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from yangguang.core import audit, extract, uploads
 from yangguang.core.errors import IllegalTransition, InvalidInput, NotAllowed
@@ -12,7 +13,7 @@ from yangguang.core.text import clean_fields
 from .. import listing
 from ..models import Attachment, Column, Document, Edition
 from ..workflow import EDITABLE_STATES, OPEN_STATES, Action, State, transition
-from .attachments import enqueue_read
+from .attachments import enqueue_read, storage_dir, stored_path
 from .common import (
     EDITABLE_FIELDS,
     check_column,
@@ -68,17 +69,17 @@ def update_draft(edition: Edition, by, fields: dict, column: Column | None = Non
     doc = edition.document
     require_clerk(by, doc.org)
     if edition.state not in EDITABLE_STATES:
-        raise IllegalTransition(f"处于“{State(edition.state).label}”状态的文件不能修改。")
+        raise IllegalTransition(_("处于“%(state)s”状态的文件不能修改。") % {"state": State(edition.state).label})
     fields = _clean(fields)
     check_fields({**_current(edition), **fields}, doc.org, edition_number=edition.number)
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
         if edition.state not in EDITABLE_STATES:
-            raise IllegalTransition("文件状态已变化，请刷新后再试。")
+            raise IllegalTransition(_("文件状态已变化，请刷新后再试。"))
         if column is not None and column.pk != doc.column_id:
             check_column(column, doc.org)
             if doc.live_edition_id:
-                raise InvalidInput("已发布文件的栏目不能在新版本中更改。")
+                raise InvalidInput(_("已发布文件的栏目不能在新版本中更改。"))
             doc.column = column
             doc.save(update_fields=["column"])
         _apply(edition, fields)
@@ -100,10 +101,11 @@ def start_new_edition(document: Document, by) -> Edition:
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.live_edition_id is None or document.withdrawn_at or document.removed_at:
-            raise IllegalTransition("只有已发布且未撤回的文件可以修改出新版本。")
+            raise IllegalTransition(_("只有已发布且未撤回的文件可以修改出新版本。"))
         pending = document.editions.filter(state__in=OPEN_STATES).first()
         if pending is not None:
-            raise IllegalTransition(f"该文件已有一个未完成的新版本（第{pending.number}版，{pending.get_state_display()}）。")
+            raise IllegalTransition(_("该文件已有一个未完成的新版本（第%(n)d版，%(state)s）。")
+                                    % {"n": pending.number, "state": pending.get_state_display()})
         live = document.live_edition
         number = document.editions.order_by("-number").values_list("number", flat=True).first() + 1
         edition = Edition(document=document, number=number, author=by)
@@ -139,31 +141,23 @@ def discard_draft(edition: Edition, by, reason: str = "") -> Edition:
     return edition
 
 
-def _storage_dir():
-    return uploads.private_dir("attachments")
-
-
 def read_stored(attachment: Attachment) -> bytes:
-    return (_storage_dir() / attachment.stored_name).read_bytes()
-
-
-def stored_path(attachment: Attachment):
-    return _storage_dir() / attachment.stored_name
+    return stored_path(attachment).read_bytes()
 
 
 def add_attachment(edition: Edition, by, filename: str, data: bytes) -> Attachment:
     """Sniff, extract (core/uploads.py), store under a random name, rescreen. Refused files raise InvalidInput."""
     require_clerk(by, edition.document.org)
     if edition.state not in EDITABLE_STATES:
-        raise IllegalTransition("只有草稿或退回修改中的文件可以添加附件。")
+        raise IllegalTransition(_("只有草稿或退回修改中的文件可以添加附件。"))
     try:
         upload = uploads.read_upload(data, filename, max_bytes=settings.ATTACHMENT_MAX_BYTES)
     except extract.RefusedFile as exc:
-        raise InvalidInput(f"附件“{filename}”未能上传：{exc.message}") from exc
+        raise InvalidInput(_("附件“%(name)s”未能上传：%(reason)s") % {"name": filename, "reason": exc.message}) from exc
     # not read within the inline second: the task worker reads it (attachments.py)
     state = Attachment.TextState.PENDING if upload.pending else Attachment.TextState.READY
-    stored_name = uploads.store(_storage_dir(), data)
-    path = _storage_dir() / stored_name
+    stored_name = uploads.store(storage_dir(), data)
+    path = storage_dir() / stored_name
     try:
         with transaction.atomic():
             att = Attachment.objects.create(
@@ -189,7 +183,7 @@ def remove_attachment(attachment: Attachment, by) -> None:
     edition = attachment.edition
     require_clerk(by, edition.document.org)
     if edition.state not in EDITABLE_STATES:
-        raise IllegalTransition("只有草稿或退回修改中的文件可以删除附件。")
+        raise IllegalTransition(_("只有草稿或退回修改中的文件可以删除附件。"))
     with transaction.atomic():
         data = {"edition": edition.pk, "name": attachment.original_name, "sha256": attachment.sha256}
         audit.record("attachment.remove", attachment, actor=by, org_id=edition.document.org_id, data=data)
@@ -205,11 +199,11 @@ def link_interpretation(interpretation: Document, policy: Document | None, form:
     check_interpretation(form)
     if policy is not None:
         if policy.pk == interpretation.pk:
-            raise InvalidInput("文件不能解读它自己。")
+            raise InvalidInput(_("文件不能解读它自己。"))
         if policy.org_id != interpretation.org_id and not policy.is_public:
-            raise NotAllowed("只能关联已公开的政策文件或本机构的文件。")
+            raise NotAllowed(_("只能关联已公开的政策文件或本机构的文件。"))
         if not form:
-            raise InvalidInput("请选择解读形式。")
+            raise InvalidInput(_("请选择解读形式。"))
     with transaction.atomic():
         old_policy = interpretation.interpretation_of_id
         interpretation.interpretation_of = policy

@@ -13,15 +13,15 @@ from yangguang.core import audit, search
 from yangguang.core.errors import IllegalTransition, InvalidInput, NotAllowed, ServiceError
 from yangguang.core.sequences import next_serial
 from yangguang.core.text import clean_multiline
+from yangguang.orgs import permissions
 from yangguang.orgs.models import User
-from yangguang.orgs.roles import REVIEWER_ROLES, Role
-from yangguang.orgs.scoping import LEADER_ROLES, can_act_in_org, is_org_leader
 
 from .. import listing
-from ..models import Document, Edition, IndexCounter, WithdrawalRequest
+from ..models import Column, Document, Edition, IndexCounter, WithdrawalRequest
 from ..models.withdrawal import WithdrawalAction
 from ..models.withdrawal import next_state as next_withdrawal_state
 from ..workflow import Action, State, transition
+from .common import content_hash, html_to_text, sanitize_body
 from .screening import open_problems
 
 log = logging.getLogger(__name__)
@@ -39,12 +39,13 @@ def allocate_index_number(org, year: int) -> tuple[str, int]:
     return format_index_number(org.code, year, serial), serial
 
 
-def _go_live(edition: Edition, by, action: str, now: datetime | None = None) -> Edition:
-    """Make `edition` the live one (inside the caller's transaction)."""
+def _go_live(edition: Edition, by, action: str, now: datetime | None = None, event: dict | None = None) -> Edition:
+    """Make `edition` the live one (inside the caller's transaction); `event`: more data for the
+    `edition.publish` audit event (the publication register)."""
     now = now or timezone.now()
     doc = Document.objects.select_for_update().get(pk=edition.document_id)
     if doc.withdrawn_at or doc.removed_at:
-        raise IllegalTransition("文件已撤回或下架，不能再发布。")
+        raise IllegalTransition(_("文件已撤回或下架，不能再发布。"))
     old, new = transition(edition, action)
     previous = doc.live_edition
     if previous is not None:
@@ -70,9 +71,44 @@ def _go_live(edition: Edition, by, action: str, now: datetime | None = None) -> 
     audit.record("edition.publish", edition, actor=by, org_id=doc.org_id, data={
         "document": doc.pk, "from": old, "to": new, "index_number": doc.index_number,
         "edition": edition.number, "title": edition.title, "content_hash": edition.content_hash,
-        "change_kind": edition.change_kind, "urgent": action == Action.URGENT_PUBLISH,
+        "change_kind": edition.change_kind, "urgent": action == Action.URGENT_PUBLISH, **(event or {}),
     })
     return edition
+
+
+def publish_generated(column: Column, by, fields: dict, *, source: str, document: Document | None = None,
+                      at: datetime | None = None) -> Edition:
+    """Publish a document the system generated from a record signed off elsewhere (the annual
+    report's version: ``reports.catalog``), inside the caller's transaction.
+
+    Permission: a leader of the column's org (``permissions.is_org_leader``); the leader's sign-off
+    of the source record stands in for the review chain, so the edition is created 已审定 and goes
+    live at once (索引号, search index, column listing). ``document``: the document an earlier
+    generation published — the new text becomes its next edition (实质修改), unless it was withdrawn
+    or removed, when a new document starts. ``fields``: title, topic, genre, written_date, info_date,
+    body (HTML, sanitised here), change_note. The audit event is the publication register's
+    ``edition.publish``, marked ``generated_from: source`` (e.g. ``reports.reportversion:12``).
+    """
+    if not permissions.is_org_leader(by, column.org):
+        raise NotAllowed(_("只有本机构的主要领导或分管领导可以发布系统生成的文件。"))
+    if document is not None and (document.withdrawn_at or document.removed_at):
+        document = None  # withdrawn or removed from the catalog: published again as a new document
+    if document is None:
+        document = Document.objects.create(org_id=column.org_id, column=column, created_by=by)
+        number = 1
+    else:
+        number = (document.editions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    body = sanitize_body(fields.get("body", ""))
+    edition = Edition(
+        document=document, number=number, state=State.APPROVED, title=fields["title"][:300],
+        topic=fields["topic"], genre=fields["genre"], written_date=fields.get("written_date"),
+        info_date=fields.get("info_date"), body=body, body_text=html_to_text(body), author=by,
+        change_kind=Edition.ChangeKind.MAJOR if number > 1 else "", change_note=fields.get("change_note", "")[:300],
+    )
+    edition.save()
+    edition.content_hash = content_hash(edition)
+    edition.save(update_fields=["content_hash"])
+    return _go_live(edition, by, Action.PUBLISH, at, event={"generated_from": source})
 
 
 def go_live_or_schedule(edition: Edition, by) -> Edition:
@@ -106,8 +142,8 @@ def publish_due(now: datetime | None = None) -> int:
 
 
 def unschedule(edition: Edition, by) -> Edition:
-    if not (can_act_in_org(by, edition.document.org) and (by.has_role(Role.CLERK) or by.has_role(Role.PRINCIPAL))):
-        raise NotAllowed("无权取消定时发布。")
+    if not permissions.can_unschedule(by, edition):
+        raise NotAllowed(_("无权取消定时发布。"))
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
         old, new = transition(edition, Action.UNSCHEDULE)
@@ -122,10 +158,10 @@ def urgent_publish(edition: Edition, by, reason: str) -> Edition:
     """紧急发布: skips the chain for holders of the right; lands in the retrospective-review queue.
     Screening still applies: blocking findings stop it, warnings must be accepted."""
     reason = (reason or "").strip()
-    if not (can_act_in_org(by, edition.document.org) and by.has_role(Role.URGENT)):
-        raise NotAllowed("您没有紧急发布权限。")
+    if not permissions.can_urgent_publish(by, edition.document.org):
+        raise NotAllowed(_("您没有紧急发布权限。"))
     if not reason:
-        raise InvalidInput("紧急发布须填写理由。")
+        raise InvalidInput(_("紧急发布须填写理由。"))
     from .review import rescreen_locked, screen_before_lock
 
     screened = screen_before_lock(edition)  # screening outside the write transaction (see review.py)
@@ -133,9 +169,9 @@ def urgent_publish(edition: Edition, by, reason: str) -> Edition:
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
         blocking, warnings = open_problems(rescreen_locked(edition, screened))
         if blocking:
-            raise ServiceError(f"文件有{blocking}处阻断性审查发现，不能发布。")
+            raise ServiceError(_("文件有%(n)d处阻断性审查发现，不能发布。") % {"n": blocking})
         if warnings:
-            raise ServiceError(f"还有{warnings}处警告性审查发现未确认，请先逐条确认理由。")
+            raise ServiceError(_("还有%(n)d处警告性审查发现未确认，请先逐条确认理由。") % {"n": warnings})
         edition.urgent_reason = reason
         _go_live(edition, by, Action.URGENT_PUBLISH)
         Document.objects.filter(pk=edition.document_id).update(retro_review_pending=True)
@@ -144,15 +180,12 @@ def urgent_publish(edition: Edition, by, reason: str) -> Edition:
 
 def complete_retro_review(document: Document, by, comment: str = "") -> Document:
     """The last reviewer of the chain reviews an urgently published document afterwards."""
-    from .review import chain_of
-
-    final_role = chain_of(document.org)[-1]
-    if not (can_act_in_org(by, document.org) and by.has_role(final_role)):
-        raise NotAllowed("只有审核流程最后一级的审核人可以完成事后审核。")
+    if not permissions.can_retro_review(by, document):
+        raise NotAllowed(_("只有审核流程最后一级的审核人可以完成事后审核。"))
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         if not document.retro_review_pending:
-            raise IllegalTransition("该文件不在事后审核队列中。")
+            raise IllegalTransition(_("该文件不在事后审核队列中。"))
         document.retro_review_pending = False
         document.save(update_fields=["retro_review_pending"])
         audit.record("document.retro_review", document, actor=by, org_id=document.org_id, data={"comment": comment})
@@ -161,17 +194,7 @@ def complete_retro_review(document: Document, by, comment: str = "") -> Document
 
 # --- 撤回: requested by the org's staff, approved by a leader ------------------------------------
 
-PUBLISHING_ROLES = (Role.CLERK, Role.URGENT, *REVIEWER_ROLES)
 MIN_EXPLANATION_CHARS = 5
-
-
-def can_request_withdrawal(user, document: Document) -> bool:
-    """Staff of the document's org with publishing rights (信息员, 审核人, 紧急发布权)."""
-    return can_act_in_org(user, document.org) and any(user.has_role(r) for r in PUBLISHING_ROLES)
-
-
-def can_decide_withdrawal(user, document: Document) -> bool:
-    return is_org_leader(user, document.org)
 
 
 def pending_withdrawal(document: Document) -> WithdrawalRequest | None:
@@ -225,7 +248,7 @@ def _notify(users, ask: WithdrawalRequest, kind: str, title: str, body: str) -> 
 
 def request_withdrawal(document: Document, by, explanation: str) -> WithdrawalRequest:
     """申请撤回: files the request with its public explanation; a leader of the org decides."""
-    if not can_request_withdrawal(by, document):
+    if not permissions.can_request_withdrawal(by, document):
         raise NotAllowed(_("只有本机构具有发布权限的工作人员可以申请撤回该文件。"))
     explanation = _explanation(explanation)
     with transaction.atomic():
@@ -237,7 +260,8 @@ def request_withdrawal(document: Document, by, explanation: str) -> WithdrawalRe
         audit.record("withdrawal.request", document, actor=by, org_id=document.org_id, data={
             "request": ask.pk, "index_number": document.index_number, "explanation": explanation,
         })
-        leaders = User.objects.filter(org=document.org, is_active=True, role_grants__role__in=LEADER_ROLES).distinct()
+        leaders = User.objects.filter(org=document.org, is_active=True,
+                                      role_grants__role__in=permissions.LEADER_ROLES).distinct()
         _notify([u for u in leaders if u.pk != by.pk], ask, "withdrawal_request",
                 _("撤回申请待审批：%(title)s") % {"title": title}, explanation)
     return ask
@@ -246,7 +270,7 @@ def request_withdrawal(document: Document, by, explanation: str) -> WithdrawalRe
 def approve_withdrawal(ask: WithdrawalRequest, by, comment: str = "") -> Document:
     """批准撤回: the document is withdrawn exactly as a direct withdrawal would."""
     document = ask.document
-    if not can_decide_withdrawal(by, document):
+    if not permissions.can_decide_withdrawal(by, document):
         raise NotAllowed(_("只有本机构的主要领导或分管领导可以批准撤回。"))
     comment = clean_multiline(comment)
     with transaction.atomic():
@@ -268,7 +292,7 @@ def approve_withdrawal(ask: WithdrawalRequest, by, comment: str = "") -> Documen
 
 def refuse_withdrawal(ask: WithdrawalRequest, by, reason: str) -> WithdrawalRequest:
     """驳回撤回申请: the document stays published; the reason goes to the requester."""
-    if not can_decide_withdrawal(by, ask.document):
+    if not permissions.can_decide_withdrawal(by, ask.document):
         raise NotAllowed(_("只有本机构的主要领导或分管领导可以驳回撤回申请。"))
     reason = clean_multiline(reason)
     if not reason:
@@ -290,7 +314,7 @@ def refuse_withdrawal(ask: WithdrawalRequest, by, reason: str) -> WithdrawalRequ
 def withdraw(document: Document, by, explanation: str) -> Document:
     """撤回 by a leader directly: request and approval in one step, audited as such. The page keeps
     its 索引号 and shows the public explanation instead of the content."""
-    if not can_decide_withdrawal(by, document):
+    if not permissions.can_decide_withdrawal(by, document):
         raise NotAllowed(_("撤回已发布的文件须经本机构主要领导或分管领导批准；请提交撤回申请。"))
     explanation = _explanation(explanation)
     with transaction.atomic():
@@ -314,14 +338,14 @@ def withdraw(document: Document, by, explanation: str) -> Document:
 def remove_document(document: Document, by, reason: str) -> Document:
     """下架: removal from the site entirely, by the 政务公开办 of the region, with an audit record."""
     reason = (reason or "").strip()
-    if not (by.has_role(Role.SUPERVISOR) and by.org is not None and document.org.path.startswith(by.org.path)):
-        raise NotAllowed("只有本地区政务公开办可以下架文件。")
+    if not permissions.can_remove_document(by, document):
+        raise NotAllowed(_("只有本地区政务公开办可以下架文件。"))
     if not reason:
-        raise InvalidInput("下架须填写理由。")
+        raise InvalidInput(_("下架须填写理由。"))
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.removed_at:
-            raise IllegalTransition("文件已下架。")
+            raise IllegalTransition(_("文件已下架。"))
         document.removed_at = timezone.now()
         document.save(update_fields=["removed_at"])
         search.unindex_document(document)

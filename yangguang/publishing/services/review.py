@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yangguang.core import audit
 from yangguang.core.errors import InvalidInput, NotAllowed, ServiceError
-from yangguang.orgs.roles import DEFAULT_REVIEW_CHAIN, Role
-from yangguang.orgs.scoping import can_act_in_org
+from yangguang.orgs import permissions
+from yangguang.orgs.roles import DEFAULT_REVIEW_CHAIN
 
 from ..models import Edition, ScreeningFinding
 from ..workflow import Action, State, transition
@@ -32,16 +33,6 @@ def role_for_level(edition: Edition) -> str | None:
     if edition.state != State.SUBMITTED or not 1 <= edition.level <= len(chain):
         return None
     return chain[edition.level - 1]
-
-
-def can_review(user, edition: Edition) -> bool:
-    role = role_for_level(edition)
-    return (
-        role is not None
-        and can_act_in_org(user, edition.document.org)
-        and user.has_role(role)
-        and edition.author_id != user.pk  # 拟稿人 does not review their own draft
-    )
 
 
 def _lock(edition: Edition) -> Edition:
@@ -95,17 +86,18 @@ def approve(edition: Edition, by, comment: str = "") -> Edition:
         edition = _lock(edition)
         if edition.state != State.SUBMITTED:
             transition(edition, Action.APPROVE)  # raises the clear illegal-transition message
-        if not can_review(by, edition):
-            raise NotAllowed("您不是该文件当前审核级次的审核人。")
+        if not permissions.can_review(by, edition):
+            raise NotAllowed(_("您不是该文件当前审核级次的审核人。"))
         require_read(edition)
         findings = rescreen_locked(edition, screened)
         blocking, warnings = open_problems(findings)
         if blocking:
-            raise ServiceError(f"文件有{blocking}处阻断性审查发现（涉密标志、身份证号或银行卡号等），须退回修改，不能审核通过。")
+            raise ServiceError(_("文件有%(n)d处阻断性审查发现（涉密标志、身份证号或银行卡号等），须退回修改，不能审核通过。")
+                               % {"n": blocking})
         chain = edition_chain(edition)
         final = edition.level >= len(chain)
         if final and warnings:
-            raise ServiceError(f"还有{warnings}处警告性审查发现未确认；请逐条确认理由或退回修改后再审定。")
+            raise ServiceError(_("还有%(n)d处警告性审查发现未确认；请逐条确认理由或退回修改后再审定。") % {"n": warnings})
         level = edition.level
         if final:
             old, new = transition(edition, Action.APPROVE_FINAL)
@@ -125,13 +117,13 @@ def approve(edition: Edition, by, comment: str = "") -> Edition:
 def return_edition(edition: Edition, by, reason: str) -> Edition:
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("退回须填写理由。")
+        raise InvalidInput(_("退回须填写理由。"))
     with transaction.atomic():
         edition = _lock(edition)
         if edition.state != State.SUBMITTED:
             transition(edition, Action.RETURN)
-        if not can_review(by, edition):
-            raise NotAllowed("您不是该文件当前审核级次的审核人。")
+        if not permissions.can_review(by, edition):
+            raise NotAllowed(_("您不是该文件当前审核级次的审核人。"))
         level = edition.level
         old, new = transition(edition, Action.RETURN)
         edition.return_reason = reason
@@ -149,11 +141,11 @@ def accept_finding(finding: ScreeningFinding, by, reason: str) -> ScreeningFindi
     reason = (reason or "").strip()
     edition = finding.edition
     if finding.severity == ScreeningFinding.Severity.BLOCKING:
-        raise NotAllowed("阻断性审查发现不能确认放行，只能修改内容。")
+        raise NotAllowed(_("阻断性审查发现不能确认放行，只能修改内容。"))
     if not reason:
-        raise InvalidInput("确认审查发现须填写理由。")
-    if not (can_review(by, edition) or (edition.state in (State.DRAFT, State.RETURNED) and _is_clerk(by, edition))):
-        raise NotAllowed("只有当前审核人或起草中的信息员可以确认审查发现。")
+        raise InvalidInput(_("确认审查发现须填写理由。"))
+    if not can_accept_finding(by, edition):
+        raise NotAllowed(_("只有当前审核人或起草中的信息员可以确认审查发现。"))
     with transaction.atomic():
         finding.accepted_by = by
         finding.accepted_reason = reason
@@ -165,26 +157,23 @@ def accept_finding(finding: ScreeningFinding, by, reason: str) -> ScreeningFindi
     return finding
 
 
-def _is_clerk(user, edition: Edition) -> bool:
-    try:
-        require_clerk(user, edition.document.org)
-    except NotAllowed:
-        return False
-    return True
+def can_accept_finding(user, edition: Edition) -> bool:
+    """The current reviewer, or the drafter (``can_draft``) while the edition is being written."""
+    drafting = edition.state in (State.DRAFT, State.RETURNED) and permissions.can_draft(user, edition.document.org)
+    return permissions.can_review(user, edition) or drafting
 
 
 def review_queue(user):
     """Editions waiting for `user` at their current level, oldest submission first."""
     if not user.is_authenticated or user.org_id is None:
         return Edition.objects.none()
-    roles = user.role_set()
     candidates = (
         Edition.objects.filter(state=State.SUBMITTED, document__org_id=user.org_id)
         .exclude(author=user)
-        .select_related("document", "document__column", "author")
+        .select_related("document", "document__org", "document__column", "author")
         .order_by("submitted_at", "id")
     )
-    return [e for e in candidates if role_for_level(e) in roles]
+    return [e for e in candidates if permissions.can_review(user, e)]
 
 
 def my_drafts(user):
@@ -200,4 +189,4 @@ def my_drafts(user):
     )
 
 
-__all__ = ["Role", "accept_finding", "approve", "can_review", "my_drafts", "return_edition", "review_queue", "submit"]
+__all__ = ["accept_finding", "approve", "can_accept_finding", "my_drafts", "return_edition", "review_queue", "submit"]

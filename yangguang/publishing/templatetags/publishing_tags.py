@@ -1,6 +1,6 @@
 from django import template
 
-from ..urlsutil import public_url as _public_url
+from .. import urlsutil
 
 register = template.Library()
 
@@ -8,4 +8,4 @@ register = template.Library()
 @register.filter
 def public_url(doc) -> str:
     """The stable public URL of a published document ("" before first publication)."""
-    return _public_url(doc) or ""
+    return urlsutil.public_url(doc) or ""

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from yangguang.orgs.scoping import can_read_org
+from yangguang.orgs.permissions import reads_org
 
 from ..models import Document, Edition
 
@@ -11,14 +11,14 @@ def edition_for(request, pk: int) -> Edition:
     edition = get_object_or_404(
         Edition.objects.select_related("document", "document__org", "document__column", "author"), pk=pk
     )
-    if not can_read_org(request.user, edition.document.org):
+    if not reads_org(request.user, edition.document.org):
         raise Http404  # other orgs' drafts: not even their existence is disclosed
     return edition
 
 
 def document_for(request, pk: int) -> Document:
     doc = get_object_or_404(Document.objects.select_related("org", "column", "live_edition"), pk=pk)
-    if not can_read_org(request.user, doc.org):
+    if not reads_org(request.user, doc.org):
         raise Http404
     return doc
 

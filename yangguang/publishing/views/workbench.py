@@ -13,15 +13,16 @@ from django.views.decorators.http import require_POST
 
 from yangguang.core import audit
 from yangguang.core.errors import IllegalTransition, InvalidInput, ServiceError
+from yangguang.orgs import permissions
 from yangguang.orgs.roles import Role
-from yangguang.orgs.scoping import readable_org_ids_q
 
 from .. import services
 from ..forms import EditionForm, ReasonForm, RegisterFilterForm, UploadForm
 from ..models import Column, Document, Edition, ScreeningFinding
 from ..register import register_events, register_xlsx
-from ..services.publication import can_decide_withdrawal, can_request_withdrawal, pending_withdrawal
-from ..services.review import can_review, edition_chain, my_drafts, review_queue, role_for_level
+from ..services.actions import edition_actions, shown_withdrawal
+from ..services.publication import pending_withdrawal
+from ..services.review import edition_chain, my_drafts, review_queue, role_for_level
 from ..services.screening import open_problems
 from ..workflow import EDITABLE_STATES, State
 from .helpers import document_for, edition_for, highlight, report_error
@@ -31,7 +32,7 @@ from .helpers import document_for, edition_for, highlight, report_error
 def home(request):
     user = request.user
     retro = []
-    if user.org_id and (user.has_role(Role.PRINCIPAL) or user.has_role(Role.URGENT)):
+    if permissions.sees_retro_queue(user):
         retro = Document.objects.filter(org_id=user.org_id, retro_review_pending=True).select_related("live_edition")
     from yangguang.core.models import Notification
 
@@ -40,15 +41,15 @@ def home(request):
         "drafts": my_drafts(user)[:50],
         "queue": review_queue(user),
         "retro": retro,
-        "is_clerk": user.has_role(Role.CLERK),
+        "is_clerk": permissions.can_draft(user, user.org),
     })
 
 
 @login_required
 def create(request):
     user = request.user
-    if not user.has_role(Role.CLERK):
-        messages.error(request, "只有信息员可以起草文件。")
+    if not permissions.can_draft(user, user.org):
+        messages.error(request, gettext("只有信息员可以起草文件。"))
         return redirect("workbench:home")
     form = EditionForm(request.POST or None, org=user.org)
     if request.method == "POST" and form.is_valid():
@@ -59,7 +60,7 @@ def create(request):
         except ServiceError as exc:
             report_error(request, exc)
         else:
-            messages.success(request, "草稿已保存。")
+            messages.success(request, gettext("草稿已保存。"))
             return redirect("workbench:edition", pk=edition.pk)
     return render(request, "workbench/edit.html", {"form": form, "edition": None})
 
@@ -68,7 +69,7 @@ def create(request):
 def edit(request, pk):
     edition = edition_for(request, pk)
     if edition.state not in EDITABLE_STATES:
-        messages.error(request, "该版本不在可修改状态。")
+        messages.error(request, gettext("该版本不在可修改状态。"))
         return redirect("workbench:edition", pk=pk)
     doc = edition.document
     initial = {"column": doc.column_id}
@@ -83,7 +84,7 @@ def edit(request, pk):
         except ServiceError as exc:
             report_error(request, exc)
         else:
-            messages.success(request, "已保存。")
+            messages.success(request, gettext("已保存。"))
             return redirect("workbench:edition", pk=pk)
     return render(request, "workbench/edit.html", {"form": form, "edition": edition})
 
@@ -96,8 +97,8 @@ def detail(request, pk):
     blocking, warnings = open_problems(findings)
     body_findings = [f for f in findings if f.source == "body"]
     chain = edition_chain(edition)
-    user = request.user
-    is_author_org_clerk = user.org_id == doc.org_id and user.has_role(Role.CLERK)
+    pending = shown_withdrawal(edition)
+    actions = edition_actions(request.user, edition, pending=pending)
     return render(request, "workbench/detail.html", {
         "edition": edition,
         "doc": doc,
@@ -107,13 +108,8 @@ def detail(request, pk):
         "body_segments": highlight(edition.body_text, body_findings),
         "chain": [(i + 1, Role(r).label) for i, r in enumerate(chain)],
         "current_role": Role(role_for_level(edition)).label if role_for_level(edition) else "",
-        "can_edit": is_author_org_clerk and edition.state in EDITABLE_STATES,
-        "can_submit": is_author_org_clerk and edition.state in EDITABLE_STATES,
-        "can_review": can_review(user, edition),
-        "can_urgent": user.org_id == doc.org_id and user.has_role(Role.URGENT) and edition.state in EDITABLE_STATES,
-        "can_new_edition": is_author_org_clerk and doc.is_public and edition.pk == doc.live_edition_id,
-        **_withdrawal_context(user, doc, edition),
-        "can_retro": doc.retro_review_pending and user.org_id == doc.org_id and user.has_role(chain[-1]),
+        "pending_withdrawal": pending,
+        **{f"can_{name}": allowed for name, allowed in actions.items()},
         "other_editions": doc.editions.exclude(pk=edition.pk).order_by("-number"),
         "history": audit.history("publishing.edition", edition.pk),
         "doc_history": audit.history("publishing.document", doc.pk),
@@ -122,19 +118,6 @@ def detail(request, pk):
         "policies": Document.objects.public().filter(org=doc.org).exclude(pk=doc.pk)
         .select_related("live_edition").order_by("-first_published_at")[:100],
     })
-
-
-def _withdrawal_context(user, doc, edition) -> dict:
-    """撤回: staff request it, a leader (主要领导/分管领导) approves, refuses, or withdraws directly."""
-    on_live = doc.is_public and edition.pk == doc.live_edition_id
-    pending = pending_withdrawal(doc) if on_live else None
-    leader = can_decide_withdrawal(user, doc)
-    return {
-        "pending_withdrawal": pending,
-        "can_decide_withdrawal": pending is not None and leader,
-        "can_withdraw": on_live and pending is None and leader,
-        "can_request_withdrawal": on_live and pending is None and not leader and can_request_withdrawal(user, doc),
-    }
 
 
 def _act(request, pk, fn, ok: str):
@@ -155,31 +138,34 @@ def _reason(request) -> str:
 @login_required
 @require_POST
 def submit(request, pk):
-    return _act(request, pk, lambda e: services.submit(e, request.user), "已送审。")
+    return _act(request, pk, lambda e: services.submit(e, request.user), gettext("已送审。"))
 
 
 @login_required
 @require_POST
 def approve(request, pk):
-    return _act(request, pk, lambda e: services.approve(e, request.user, _reason(request)), "已审核通过。")
+    return _act(request, pk, lambda e: services.approve(e, request.user, _reason(request)), gettext("已审核通过。"))
 
 
 @login_required
 @require_POST
 def return_(request, pk):
-    return _act(request, pk, lambda e: services.return_edition(e, request.user, _reason(request)), "已退回起草人。")
+    return _act(request, pk, lambda e: services.return_edition(e, request.user, _reason(request)),
+                gettext("已退回起草人。"))
 
 
 @login_required
 @require_POST
 def urgent(request, pk):
-    return _act(request, pk, lambda e: services.urgent_publish(e, request.user, _reason(request)), "已紧急发布，进入事后审核队列。")
+    return _act(request, pk, lambda e: services.urgent_publish(e, request.user, _reason(request)),
+                gettext("已紧急发布，进入事后审核队列。"))
 
 
 @login_required
 @require_POST
 def discard(request, pk):
-    return _act(request, pk, lambda e: services.discard_draft(e, request.user, _reason(request)), "草稿已作废。")
+    return _act(request, pk, lambda e: services.discard_draft(e, request.user, _reason(request)),
+                gettext("草稿已作废。"))
 
 
 @login_required
@@ -188,7 +174,7 @@ def upload(request, pk):
     edition = edition_for(request, pk)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "请选择要上传的文件。")
+        messages.error(request, gettext("请选择要上传的文件。"))
     else:
         f = form.cleaned_data["file"]
         try:
@@ -196,7 +182,7 @@ def upload(request, pk):
         except ServiceError as exc:
             report_error(request, exc)
         else:
-            messages.success(request, f"附件“{f.name}”已上传并完成审查。")
+            messages.success(request, gettext("附件“%(name)s”已上传并完成审查。") % {"name": f.name})
     return redirect("workbench:edition", pk=pk)
 
 
@@ -206,14 +192,14 @@ def remove_attachment(request, pk, att_id):
     edition = edition_for(request, pk)
     att = edition.attachments.filter(public_id=att_id).first()
     if att is None:
-        messages.error(request, "附件不存在。")
+        messages.error(request, gettext("附件不存在。"))
     else:
         try:
             services.remove_attachment(att, request.user)
         except ServiceError as exc:
             report_error(request, exc)
         else:
-            messages.success(request, "附件已删除。")
+            messages.success(request, gettext("附件已删除。"))
     return redirect("workbench:edition", pk=pk)
 
 
@@ -223,14 +209,14 @@ def accept(request, pk, finding_id):
     edition = edition_for(request, pk)
     finding = edition.findings.filter(pk=finding_id).first()
     if finding is None:
-        messages.error(request, "审查发现已更新，请刷新页面。")
+        messages.error(request, gettext("审查发现已更新，请刷新页面。"))
     else:
         try:
             services.accept_finding(finding, request.user, _reason(request))
         except ServiceError as exc:
             report_error(request, exc)
         else:
-            messages.success(request, "已确认该审查发现。")
+            messages.success(request, gettext("已确认该审查发现。"))
     return redirect("workbench:edition", pk=pk)
 
 
@@ -250,7 +236,8 @@ def _doc_act(request, pk, fn, ok: str, to_edition=None):
 @login_required
 @require_POST
 def new_edition(request, pk):
-    return _doc_act(request, pk, lambda d: services.start_new_edition(d, request.user), "已创建新版本草稿；现行版本保持公开，直到新版本审定发布。")
+    return _doc_act(request, pk, lambda d: services.start_new_edition(d, request.user),
+                    gettext("已创建新版本草稿；现行版本保持公开，直到新版本审定发布。"))
 
 
 @login_required
@@ -295,7 +282,8 @@ def refuse_withdrawal(request, pk):
 @login_required
 @require_POST
 def retro(request, pk):
-    return _doc_act(request, pk, lambda d: services.complete_retro_review(d, request.user, _reason(request)), "事后审核已完成。")
+    return _doc_act(request, pk, lambda d: services.complete_retro_review(d, request.user, _reason(request)),
+                    gettext("事后审核已完成。"))
 
 
 @login_required
@@ -315,7 +303,7 @@ def interpretation(request, pk):
                 raise InvalidInput(gettext("找不到可关联的政策文件：只能关联已公开的政策文件或本机构的文件。"))
         return services.link_interpretation(doc, policy, form, request.user)
 
-    return _doc_act(request, pk, link, "已更新解读关联。")
+    return _doc_act(request, pk, link, gettext("已更新解读关联。"))
 
 
 @login_required
@@ -381,7 +369,7 @@ def documents(request):
     state = request.GET.get("state", "")
     # Supervisors (政务公开办) read their whole region; everybody else their own org.
     qs = (
-        Edition.objects.filter(readable_org_ids_q(request.user, "document__org"))
+        Edition.objects.filter(permissions.readable_orgs_q(request.user, "document__org"))
         .select_related("document", "document__column", "document__org").order_by("-updated_at")
     )
     if state in State.values:
