@@ -261,15 +261,15 @@ def late_publication(ctx: Context, indicator) -> dict[int, Measured]:
     publication of the year into Python was most of this measure's time). Info dates outside that
     range (none in normal data) come back unjudged and are judged here, the same way."""
     from yangguang.core.workdays import Calendar
-    from yangguang.publishing.taxonomy import PUBLISH_WITHIN_WORKING_DAYS
+    from yangguang.publishing import timeliness
 
     cal = Calendar.from_db()
     late_from: dict[date, date] = {}
 
-    def first_late_day(info: date) -> date:
+    def first_late_day(info: date) -> date:  # the clock engine's boundary (publishing.timeliness)
         d = late_from.get(info)
         if d is None:
-            d = late_from[info] = cal.add_working_days(info, PUBLISH_WITHIN_WORKING_DAYS + 1).date
+            d = late_from[info] = timeliness.first_late_day(info, cal)
         return d
 
     start = _window_start(ctx, indicator)

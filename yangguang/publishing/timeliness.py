@@ -1,7 +1,11 @@
 """条例第26条: information is published within 20 working days of being created or changed.
 
 Derived on read from the edition's 信息形成或变更日期 and its publication date, on the official
-calendar (so loading a year's schedule re-derives every provisional result).
+calendar (so loading a year's schedule re-derives every provisional result), by the one clock engine
+(`core.clock`, issue #16): `LIMIT` is the limit as data with its legal source. Late means at least
+one WORKING day past the due date (`Reading.days_late`; published on the weekend after a Friday due
+date is on time); `first_late_day` is the same boundary for the bulk counts
+(supervision.stats.late_counts, the monitoring measure late_publication).
 """
 
 from __future__ import annotations
@@ -11,9 +15,17 @@ from datetime import date
 
 from django.utils import timezone
 
+from yangguang.core import clock
 from yangguang.core.workdays import Calendar
 
 from .taxonomy import PUBLISH_WITHIN_WORKING_DAYS
+
+LIMIT = clock.Limit(PUBLISH_WITHIN_WORKING_DAYS, clock.WORKING, "条例第26条")
+
+
+def first_late_day(info_date: date, calendar) -> date:
+    """The first day a publication of information dated `info_date` is late (one working day past due)."""
+    return LIMIT.first_late_day(info_date, calendar)
 
 
 @dataclass(frozen=True)
@@ -42,8 +54,7 @@ def timeliness(edition, calendar: Calendar | None = None) -> Timeliness | None:
     if edition.info_date is None:
         return None
     cal = calendar or Calendar.from_db()
-    result = cal.add_working_days(edition.info_date, PUBLISH_WITHIN_WORKING_DAYS)
     published = timezone.localtime(edition.published_at).date() if edition.published_at else None
     until = published or timezone.localdate()
-    overdue = cal.count_working_days(result.date, until) if until > result.date else 0
-    return Timeliness(edition.info_date, result.date, published, result.provisional, overdue)
+    r = clock.read(edition.info_date, LIMIT, [], cal, until)
+    return Timeliness(edition.info_date, r.due, published, r.provisional, r.days_late(cal, until))

@@ -32,7 +32,8 @@ from django.utils import timezone
 from yangguang.core.workdays import Calendar
 from yangguang.orgs.models import Organization
 from yangguang.publishing.models import Document, Edition
-from yangguang.publishing.taxonomy import PUBLISH_WITHIN_WORKING_DAYS, Genre
+from yangguang.publishing.taxonomy import Genre
+from yangguang.publishing.timeliness import first_late_day
 
 from . import integrations, quotas
 from .keyareas import key_area_q
@@ -144,14 +145,14 @@ def late_counts(region: Organization, month: Month, calendar: Calendar | None = 
                                    info_date__isnull=False)
             .annotate(day=TruncDate("published_at")).values("document__org_id", "info_date", "day")
             .annotate(n=Count("id")).order_by())
-    due: dict[date, date] = {}
+    late_from: dict[date, date] = {}
     out: dict[int, int] = defaultdict(int)
     for r in rows:
         info = r["info_date"]
-        if info not in due:
-            due[info] = cal.add_working_days(info, PUBLISH_WITHIN_WORKING_DAYS).date
-        # Late = at least one working day past the due date (as `publishing.timeliness`).
-        if r["day"] > due[info] and cal.count_working_days(due[info], r["day"]) > 0:
+        if info not in late_from:
+            late_from[info] = first_late_day(info, cal)
+        # Late = at least one working day past the due date (the clock engine, as `publishing.timeliness`).
+        if r["day"] >= late_from[info]:
             out[r["document__org_id"]] += r["n"]
     return dict(out)
 
