@@ -345,13 +345,21 @@ class Reading:
         return NORMAL
 
 
+def _known_by(e: Event, day: date) -> bool:
+    """Whether `e` was known on `day`. A FIXED event is dated by the date it fixes, which lies after
+    the day it was set (条例第35条: a later date, notified to the applicant), so its date says nothing
+    about when it became known: it is always counted — else every reading before that date would
+    drop it and disagree with the item's page."""
+    return e.start <= day or e.kind == FIXED
+
+
 def known_on(events: Iterable[Event], day: date) -> list[Event]:
-    """The events as known on `day`: those dated on or before it; a pause whose end was recorded
-    after `day` was still running then (end unknown, read as an open pause: counted to the day, an
-    automatic end at most its `days`)."""
+    """The events as known on `day`: those dated on or before it (and FIXED dates, `_known_by`); a
+    pause whose end was recorded after `day` was still running then (end unknown, read as an open
+    pause: counted to the day, an automatic end at most its `days`)."""
     out = []
     for e in events:
-        if e.start > day:
+        if not _known_by(e, day):
             continue
         if e.kind == PAUSE and e.end is not None and e.end > day:
             e = replace(e, end=None)
@@ -474,9 +482,9 @@ def read(start: date, limit: Limit, events: Iterable[Event], calendar, today: da
 
 def due_on(start: date, limit: Limit, events: Iterable[Event], calendar, day: date, *,
            rules: Rules = DEFAULT_RULES) -> date | None:
-    """The due date as it stands on `day` (events dated after `day` ignored): what an action dated
-    `day` is checked against (`may_extend`)."""
-    return read(start, limit, [e for e in events if e.start <= day], calendar, day, rules=rules).due
+    """The due date as it stands on `day` (events dated after `day` ignored, except FIXED dates:
+    `_known_by`): what an action dated `day` is checked against (`may_extend`)."""
+    return read(start, limit, [e for e in events if _known_by(e, day)], calendar, day, rules=rules).due
 
 
 # --- many items at once ---------------------------------------------------------------------------
