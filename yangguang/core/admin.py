@@ -5,6 +5,7 @@ Every save is audited (AuditedAdminMixin) and bumps the year's `updated_at`, whi
 
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from .admin_audit import AuditedAdminMixin
 from .models_calendar import CalendarDay, CalendarYear
@@ -31,11 +32,11 @@ class CalendarYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
             n_makeup=Count("days", filter=Q(days__kind=CalendarDay.MAKEUP_WORKDAY)),
         )
 
-    @admin.display(description="放假天数", ordering="n_holiday")
+    @admin.display(description=_("放假天数"), ordering="n_holiday")
     def holiday_days(self, obj):
         return obj.n_holiday
 
-    @admin.display(description="调休上班天数", ordering="n_makeup")
+    @admin.display(description=_("调休上班天数"), ordering="n_makeup")
     def makeup_days(self, obj):
         return obj.n_makeup
 

@@ -37,6 +37,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import AuditEvent, AuditHead
 
@@ -111,7 +112,7 @@ def record(
         object_type, object_id = obj
     else:
         object_type, object_id = obj._meta.label_lower, obj.pk
-    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
     # Round-trip through JSON now, so the hash is computed over exactly what is stored.
     clean = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder, ensure_ascii=False))
     event = AuditEvent(
@@ -141,7 +142,7 @@ def record_many(events: list[tuple[str, tuple[str, Any], int | None, dict]], *, 
         raise RuntimeError("audit.record_many() must run inside the transaction of the change it records")
     if not events:
         return 0
-    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
     label = (getattr(actor, "display_name", "") or getattr(actor, "username", "") or "系统") if actor else "系统"
     now, prev, rows = timezone.now(), head.last_hash, []
     for action, (object_type, object_id), org_id, data in events:
@@ -178,23 +179,23 @@ def verify(batch: int = 5000, anchor: tuple[int, str] | None = None) -> tuple[in
     last_id = 0
     for event in _iter_events(batch):
         if event.prev_hash != prev:
-            return checked, Break(event.id, "前一条哈希不符（有记录被删除、插入或改动）")
+            return checked, Break(event.id, _("前一条哈希不符（有记录被删除、插入或改动）"))
         if compute_hash(event) != event.hash:
-            return checked, Break(event.id, "内容与哈希不符（记录被改动）")
+            return checked, Break(event.id, _("内容与哈希不符（记录被改动）"))
         if not hmac.compare_digest(event.mac, event_mac(event.hash)):
-            return checked, Break(event.id, "签名不符（记录在数据库中被改写并重算了哈希，或审计密钥不是写入时的密钥）")
+            return checked, Break(event.id, _("签名不符（记录在数据库中被改写并重算了哈希，或审计密钥不是写入时的密钥）"))
         if anchor is not None and event.id == anchor[0] and event.hash != anchor[1]:
-            return checked, Break(event.id, "与保存在库外的链头记录不符（记录被改写）")
+            return checked, Break(event.id, _("与保存在库外的链头记录不符（记录被改写）"))
         prev, last_id = event.hash, event.id
         checked += 1
     if anchor is not None and anchor[0] > last_id:
-        return checked, Break(0, "保存在库外的链头记录已不在链中（末尾记录被删除）")
+        return checked, Break(0, _("保存在库外的链头记录已不在链中（末尾记录被删除）"))
     head = AuditHead.objects.filter(pk=1).first()
     if head is not None and head.last_hash != prev:
-        return checked, Break(0, "链尾与链头不符（末尾记录被删除）")
+        return checked, Break(0, _("链尾与链头不符（末尾记录被删除）"))
     if checked and (head is None or head.last_id != last_id
                     or not hmac.compare_digest(head.mac, head_mac(last_id, prev))):
-        return checked, Break(0, "链头签名不符（末尾记录被删除后链头被改回，或审计密钥不同）")
+        return checked, Break(0, _("链头签名不符（末尾记录被删除后链头被改回，或审计密钥不同）"))
     return checked, None
 
 

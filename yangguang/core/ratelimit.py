@@ -87,10 +87,3 @@ def hit_rule(r: Rule, ident: str) -> Verdict:
         cache.set(key, 1, timeout=r.window + 1)
         count = 1
     return Verdict(True) if count <= r.limit else Verdict(False, retry_after)
-
-
-def most_restrictive(*verdicts: Verdict) -> Verdict:
-    refused = [v for v in verdicts if not v.allowed]
-    if not refused:
-        return Verdict(True)
-    return Verdict(False, max(v.retry_after for v in refused))

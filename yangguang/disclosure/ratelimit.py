@@ -13,7 +13,6 @@ from yangguang.core.ratelimit import (  # noqa: F401 - re-exported for the views
     Verdict,
     client_ip,
     hit_rule,
-    most_restrictive,
     peek_rule,
 )
 

@@ -4,6 +4,8 @@
 - 组织机构代码, GB 11714-1997: 8 characters + check character (orgs without a credit code).
 """
 
+from django.utils.translation import gettext as _
+
 from yangguang.core.validators import credit_check_char, is_valid_credit_code  # GB 32100-2015, one copy
 
 ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714-1997 §5
@@ -29,10 +31,10 @@ def is_valid_org_code(code: str) -> bool:
 def validate_code(code: str) -> str | None:
     """Return a Chinese error message, or None when the code is acceptable."""
     if len(code) == 18:
-        return None if is_valid_credit_code(code) else "统一社会信用代码校验位不正确"
+        return None if is_valid_credit_code(code) else _("统一社会信用代码校验位不正确")
     if len(code.replace("-", "")) == 9:
-        return None if is_valid_org_code(code) else "组织机构代码校验位不正确"
-    return "机构代码应为18位统一社会信用代码或9位组织机构代码"
+        return None if is_valid_org_code(code) else _("组织机构代码校验位不正确")
+    return _("机构代码应为18位统一社会信用代码或9位组织机构代码")
 
 
 def make_credit_code(prefix17: str) -> str:

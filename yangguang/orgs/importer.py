@@ -43,7 +43,7 @@ def read_rows(text: str) -> list[OrgRow]:
     check_header(reader.fieldnames, COLUMNS)  # missing, duplicated, unknown columns
     rows, extra = [], []
     for i, rec in enumerate(reader, start=2):
-        extra += [f"第{i}行：{p}" for p in csv_row_problems(rec)]
+        extra += [_("第%(line)s行：%(problem)s") % {"line": i, "problem": p} for p in csv_row_problems(rec)]
         v = {k: (rec.get(k) or "").strip() for k in COLUMNS}
         rows.append(OrgRow(i, v["code"].upper(), v["name"], v["short_name"], v["parent_code"].upper(),
                            _kind(v["kind"]), v["slug"]))
@@ -61,25 +61,25 @@ def validate(rows: list[OrgRow]) -> list[str]:
     for r in rows:
         problems = org_problems(code=r.code, name=r.name, kind=r.kind, slug=r.slug)
         if r.code in existing_codes:
-            problems.append(f"机构代码{r.code}已存在")
+            problems.append(_("机构代码%(code)s已存在") % {"code": r.code})
         elif r.code in file_codes:
-            problems.append(f"机构代码{r.code}与第{file_codes[r.code]}行重复")
+            problems.append(_("机构代码%(code)s与第%(line)s行重复") % {"code": r.code, "line": file_codes[r.code]})
         if r.slug in existing_slugs:
-            problems.append(f"网址标识{r.slug}已被使用")
+            problems.append(_("网址标识%(slug)s已被使用") % {"slug": r.slug})
         elif r.slug in file_slugs:
-            problems.append(f"网址标识{r.slug}与第{file_slugs[r.slug]}行重复")
+            problems.append(_("网址标识%(slug)s与第%(line)s行重复") % {"slug": r.slug, "line": file_slugs[r.slug]})
         file_codes.setdefault(r.code, r.line)
         file_slugs.setdefault(r.slug, r.line)
-        errors += [f"第{r.line}行：{p}" for p in problems]
+        errors += [_("第%(line)s行：%(problem)s") % {"line": r.line, "problem": p} for p in problems]
     by_code = {r.code: r for r in rows}
     for r in rows:
         if r.parent_code and r.parent_code not in by_code and r.parent_code not in existing_codes:
-            errors.append(f"第{r.line}行：上级机构代码{r.parent_code}不存在")
+            errors.append(_("第%(line)s行：上级机构代码%(code)s不存在") % {"line": r.line, "code": r.parent_code})
         # cycle detection within the file
         seen, cur = set(), r
         while cur is not None and cur.parent_code in by_code:
             if cur.code in seen:
-                errors.append(f"第{r.line}行：上级机构关系形成循环")
+                errors.append(_("第%(line)s行：上级机构关系形成循环") % {"line": r.line})
                 break
             seen.add(cur.code)
             cur = by_code[cur.parent_code]
@@ -89,10 +89,10 @@ def validate(rows: list[OrgRow]) -> list[str]:
 def import_orgs(text: str, by=None, progress=None) -> list[Organization]:
     rows = read_rows(text)
     if not rows:
-        raise InvalidInput("文件中没有机构数据。")
+        raise InvalidInput(_("文件中没有机构数据。"))
     errors = validate(rows)
     if errors:
-        raise InvalidInput(f"导入失败，共{len(errors)}处错误，未导入任何机构：", details=errors)
+        raise InvalidInput(_("导入失败，共%(n)d处错误，未导入任何机构：") % {"n": len(errors)}, details=errors)
     by_code = {r.code: r for r in rows}
     created: dict[str, Organization] = {}
     order: list[OrgRow] = []
