@@ -25,6 +25,8 @@ from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 
 from yangguang.disclosure import ratelimit
@@ -42,9 +44,9 @@ MAX_PER_PAGE = 100
 MAX_OFFSET = 10_000
 
 NOT_FOUND = {
-    "org": "未找到该机构。",
-    "column": "未找到该栏目。",
-    "document": "未找到该政府信息，或该信息未公开。",
+    "org": gettext_lazy("未找到该机构。"),
+    "column": gettext_lazy("未找到该栏目。"),
+    "document": gettext_lazy("未找到该政府信息，或该信息未公开。"),
 }
 ERRORS = {404: s.Error, 422: s.Error, 429: s.Error}
 
@@ -54,7 +56,7 @@ class ParamError(Exception):
 
 
 def _err(status: int, detail: str, errors: list[str] | None = None) -> Status:
-    return Status(status, {"detail": detail, "errors": errors or []})
+    return Status(status, {"detail": str(detail), "errors": [str(e) for e in errors or []]})
 
 
 def throttled(view):
@@ -65,14 +67,14 @@ def throttled(view):
         if not request.user.is_authenticated:
             verdict = ratelimit.hit(RATE_RULE, ratelimit.client_ip(request))
             if not verdict.allowed:
-                resp = JsonResponse({"detail": "请求过于频繁，请稍后再试。", "errors": [],
+                resp = JsonResponse({"detail": _("请求过于频繁，请稍后再试。"), "errors": [],
                                      "retry_after": verdict.retry_after}, status=429)
                 resp["Retry-After"] = str(verdict.retry_after)
                 return resp
         try:
             return view(request, *args, **kwargs)
         except ParamError as exc:
-            return _err(422, "请求参数有误。", [str(exc)])
+            return _err(422, _("请求参数有误。"), [str(exc)])
 
     return wrapper
 
@@ -161,12 +163,13 @@ class OrgFilters(Schema):
 @throttled
 def list_orgs(request, filters: Query[OrgFilters]):
     region, kind = filters.region, filters.kind
-    qs = Organization.objects.select_related("parent").order_by("path")
+    qs = Organization.objects.all()
     if region:
         root = _org(region)
         if root is None:
             return _err(404, NOT_FOUND["org"])
-        qs = qs.filter(path__startswith=root.path)
+        qs = root.subtree()
+    qs = qs.select_related("parent").order_by("path")
     if kind:
         qs = qs.filter(kind=kind)
     org_url = url_maker("portal:org", "org")
@@ -245,18 +248,18 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
             raise ValueError
         return parsed, int(pk)
     except (ValueError, UnicodeDecodeError, binascii.Error):
-        raise ParamError("游标“cursor”无效，请使用上一页返回的 next_cursor。") from None
+        raise ParamError(_("游标“cursor”无效，请使用上一页返回的 next_cursor。")) from None
 
 
 def _search_page(f: DocumentFilters) -> dict:
     from yangguang.core.search import search  # the search backend is optional until built
 
     if f.column:
-        raise ParamError("全文检索不支持按栏目筛选，请改用机构（org）等条件。")
+        raise ParamError(_("全文检索不支持按栏目筛选，请改用机构（org）等条件。"))
     if f.cursor:
-        raise ParamError("全文检索按页码翻页，不支持游标（cursor）。")
+        raise ParamError(_("全文检索按页码翻页，不支持游标（cursor）。"))
     if f.page * f.per_page > MAX_OFFSET + f.per_page:
-        raise ParamError(f"页码过大：全文检索最多浏览前 {MAX_OFFSET} 条结果，请缩小检索范围。")
+        raise ParamError(_("页码过大：全文检索最多浏览前 %(n)d 条结果，请缩小检索范围。") % {"n": MAX_OFFSET})
     res = search(f.q, org=f.org, topic=f.topic and f.topic.value, genre=f.genre and f.genre.value, year=f.year,
                  validity=f.validity and f.validity.value, sort=f.sort or "relevance", page=f.page,
                  per_page=f.per_page)
@@ -281,13 +284,13 @@ def _search_page(f: DocumentFilters) -> dict:
 def list_documents(request, filters: Query[DocumentFilters]):
     f = filters
     if f.column and not f.org:
-        raise ParamError("按栏目（column）筛选时须同时给出机构（org）。")
+        raise ParamError(_("按栏目（column）筛选时须同时给出机构（org）。"))
     if f.org and _org(f.org) is None:
         return _err(404, NOT_FOUND["org"])
     if f.q is not None and f.q.strip():
         return _search_page(f)
     if f.sort == "relevance":
-        raise ParamError("按相关度排序（sort=relevance）须给出检索词 q。")
+        raise ParamError(_("按相关度排序（sort=relevance）须给出检索词 q。"))
 
     qs = Document.objects.public()
     if f.org:
@@ -321,7 +324,7 @@ def list_documents(request, filters: Query[DocumentFilters]):
     else:
         offset = (f.page - 1) * f.per_page
         if offset > MAX_OFFSET:
-            raise ParamError(f"页码过大：按页码最多翻到第 {MAX_OFFSET} 条，更深的结果请用游标（cursor）翻页。")
+            raise ParamError(_("页码过大：按页码最多翻到第 %(n)d 条，更深的结果请用游标（cursor）翻页。") % {"n": MAX_OFFSET})
         window = ordered[offset:]
         page, pages = f.page, max(1, math.ceil(total / f.per_page))
     rows = list(window[: f.per_page + 1])

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yangguang.orgs.models import Organization
+from yangguang.orgs.permissions import in_region
 
 REGION_KINDS = ("city", "county", "district")
 # The order of kind groups inside a region on the directory page.
@@ -51,7 +52,7 @@ def regions(orgs=None) -> list[Region]:
         label = _("市本级") if root.kind == "city" else root.name
         result[root.id] = Region(root=root, label=label)
     for o in orgs:
-        root = next((r for r in by_path if o.path.startswith(r.path)), None)
+        root = next((r for r in by_path if in_region(o, r)), None)
         key = root.id if root else None
         if key not in result:
             result[key] = Region(root=None, label=_("其他机构"))

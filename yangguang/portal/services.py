@@ -2,7 +2,7 @@
 
 Staff of the org save a draft revision and submit it; screening (`guide_review.screen_guide`)
 refuses blocking findings at submission and again at approval; a leader of the same org
-(主要领导 or 分管领导, `orgs.scoping.is_org_leader`), never the one who wrote or submitted it,
+(主要领导 or 分管领导, `orgs.permissions.can_decide_guide`), never the one who wrote or submitted it,
 approves it (confirming warnings and external links explicitly) or returns it. Each action is
 one transaction with one audit event; approvers and submitters are notified."""
 
@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from yangguang.core import audit
 from yangguang.core.errors import IllegalTransition, InvalidInput, NotAllowed, ServiceError
 from yangguang.core.text import clean_multiline
+from yangguang.orgs import permissions
 from yangguang.orgs.models import Organization, User
-from yangguang.orgs.scoping import LEADER_ROLES, can_act_in_org, is_org_leader
 
 from .guide_review import GuideScreening, describe, screen_guide
 from .models import OPEN_STATES, GuideAction, GuideRevision, GuideState, next_state
@@ -29,16 +29,19 @@ MAX_GUIDE_CHARS = 20_000
 MAX_NOTE_CHARS = 2_000
 
 
-# --- who may do what (the one permission module: orgs.scoping) --------------------------------
+# --- who may do what (the questions of orgs.permissions) ---------------------------------------
 
-def can_edit_guide(user, org) -> bool:
-    """Any staff member of the org may write and submit a revision; publication needs a leader."""
-    return can_act_in_org(user, org)
-
-
-def can_decide(user, revision: GuideRevision) -> bool:
-    """A leader of the same org who neither wrote nor submitted the revision."""
-    return is_org_leader(user, revision.org) and user.pk not in (revision.author_id, revision.submitted_by_id)
+def guide_actions(user, org, revision: GuideRevision | None = None) -> dict[str, bool]:
+    """What the guide pages offer ``user``: ``edit`` (write and submit a revision:
+    ``can_edit_guide``); on a submitted ``revision``, ``decide`` (approve or return:
+    ``can_decide_guide``) and ``own_revision`` (a leader who wrote or submitted it, and so may not)."""
+    submitted = revision is not None and revision.state == GuideState.SUBMITTED
+    decide = submitted and permissions.can_decide_guide(user, revision)
+    return {
+        "edit": permissions.can_edit_guide(user, org),
+        "decide": decide,
+        "own_revision": submitted and not decide and permissions.is_org_leader(user, org),
+    }
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -126,7 +129,7 @@ def _write(org, by, text: str, screened: GuideScreening) -> tuple[GuideRevision,
 
 def save_draft(org, by, text: str) -> GuideRevision:
     """保存草稿: not public; screening findings are stored to show the writer what to fix."""
-    if not can_edit_guide(by, org):
+    if not permissions.can_edit_guide(by, org):
         raise NotAllowed(_("只有本机构的工作人员可以编辑本机构的政府信息公开指南。"))
     text = _clean_text(text)
     screened = screen_guide(text)  # before the write transaction (SQLite holds one write lock)
@@ -141,7 +144,7 @@ def save_draft(org, by, text: str) -> GuideRevision:
 def submit(org, by, text: str) -> GuideRevision:
     """提交审核: the text becomes the org's revision awaiting a leader. Blocking findings refuse it;
     warnings and external links go to the approver, who must confirm them."""
-    if not can_edit_guide(by, org):
+    if not permissions.can_edit_guide(by, org):
         raise NotAllowed(_("只有本机构的工作人员可以编辑本机构的政府信息公开指南。"))
     text = _clean_text(text)
     screened = screen_guide(text)
@@ -158,7 +161,7 @@ def submit(org, by, text: str) -> GuideRevision:
         revision.save()
         audit.record("guide.submit", revision, actor=by, org_id=org.id,
                      data=_event_data(revision, old or GuideState.DRAFT, revision.state, screened))
-        leaders = (User.objects.filter(org=org, is_active=True, role_grants__role__in=LEADER_ROLES)
+        leaders = (User.objects.filter(org=org, is_active=True, role_grants__role__in=permissions.LEADER_ROLES)
                    .exclude(pk=by.pk).distinct())
         held = len(screened.warnings) + len(screened.external_links)
         _notify(leaders, revision, "guide_submitted",
@@ -178,9 +181,9 @@ def approve(revision: GuideRevision, by, note: str = "", *, links_verified: bool
     """批准发布: screened again (the word list may have changed); blocking findings refuse it,
     warnings and external links need the approver's explicit confirmation. The public page shows
     this revision from the same transaction on."""
-    if not is_org_leader(by, revision.org):
+    if not permissions.is_org_leader(by, revision.org):
         raise NotAllowed(_("只有本机构的主要领导或分管领导可以批准公开指南。"))
-    if not can_decide(by, revision):
+    if not permissions.can_decide_guide(by, revision):
         raise NotAllowed(_("您起草或提交了这次修订，须由本机构其他主要领导或分管领导审核。"))
     note = _clean_note(note)
     screened = screen_guide(revision.text)
@@ -215,9 +218,9 @@ def approve(revision: GuideRevision, by, note: str = "", *, links_verified: bool
 
 def return_revision(revision: GuideRevision, by, note: str) -> GuideRevision:
     """退回修改: the revision stays in the history; the writer starts a new one from its text."""
-    if not is_org_leader(by, revision.org):
+    if not permissions.is_org_leader(by, revision.org):
         raise NotAllowed(_("只有本机构的主要领导或分管领导可以退回公开指南修订。"))
-    if not can_decide(by, revision):
+    if not permissions.can_decide_guide(by, revision):
         raise NotAllowed(_("您起草或提交了这次修订，须由本机构其他主要领导或分管领导审核。"))
     note = _clean_note(note)
     if not note:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yangguang.orgs.models import Organization
-from yangguang.orgs.scoping import can_read_org
+from yangguang.orgs.permissions import reads_org
 from yangguang.publishing.models import Attachment, Column, Document
 from yangguang.publishing.services.attachments import stored_path
 
@@ -195,7 +195,7 @@ def attachment(request, att_id, filename=None):
     att = get_object_or_404(Attachment.objects.select_related("edition__document__org"), public_id=att_id)
     doc = att.edition.document
     public = doc.is_public and doc.live_edition_id == att.edition_id
-    if not public and not can_read_org(request.user, doc.org):
+    if not public and not reads_org(request.user, doc.org):
         raise Http404  # same answer as a wrong id: nothing about unpublished files leaks
     path = stored_path(att)
     if not path.exists():

@@ -6,6 +6,7 @@ from datetime import date
 from django import forms
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from yangguang.core import workdays
 
@@ -16,18 +17,18 @@ MAX_DAYS = 1000
 
 class DeadlineForm(forms.Form):
     start = forms.DateField(
-        label="起算日期", input_formats=["%Y-%m-%d"],
+        label=_("起算日期"), input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date", "class": "input"}, format="%Y-%m-%d"),
-        help_text="如收到申请之日。起算日当日不计，自次日开始计算。",
-        error_messages={"required": "请填写起算日期。", "invalid": "起算日期无效，请按“年-月-日”填写，如2025-09-26。"},
+        help_text=_("如收到申请之日。起算日当日不计，自次日开始计算。"),
+        error_messages={"required": _("请填写起算日期。"), "invalid": _("起算日期无效，请按“年-月-日”填写，如2025-09-26。")},
     )
     n = forms.IntegerField(
-        label="工作日数", min_value=0, max_value=MAX_DAYS, initial=DEFAULT_DAYS,
+        label=_("工作日数"), min_value=0, max_value=MAX_DAYS, initial=DEFAULT_DAYS,
         widget=forms.NumberInput(attrs={"class": "input", "inputmode": "numeric"}),
-        help_text="依申请公开的答复期限为20个工作日（《政府信息公开条例》第三十三条）。",
+        help_text=_("依申请公开的答复期限为20个工作日（《政府信息公开条例》第三十三条）。"),
         error_messages={
-            "required": "请填写工作日数。", "invalid": "工作日数应为整数。",
-            "min_value": "工作日数不能为负数。", "max_value": f"工作日数不能超过{MAX_DAYS}。",
+            "required": _("请填写工作日数。"), "invalid": _("工作日数应为整数。"),
+            "min_value": _("工作日数不能为负数。"), "max_value": _("工作日数不能超过%(limit_value)s。"),
         },
     )
 

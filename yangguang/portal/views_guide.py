@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yangguang.core.errors import NotAllowed, ServiceError
+from yangguang.orgs import permissions
 from yangguang.orgs.models import Organization
-from yangguang.orgs.scoping import can_read_org, is_org_leader
 from yangguang.publishing.models import Column
 
 from . import services
@@ -54,7 +54,8 @@ def guide(request, org_slug):
     text, own = guide_text(request, org)
     title = _("%(org)s政府信息公开指南") % {"org": org.name}
     return render(request, "portal/guide.html", {
-        "org": org, "blocks": blocks(text), "own": own, "can_edit": services.can_edit_guide(request.user, org),
+        "org": org, "blocks": blocks(text), "own": own,
+        "can_edit": services.guide_actions(request.user, org)["edit"],
         "apply_url": url_or_empty("apply:apply"), "reports_url": url_or_empty("reports_public:org", org.slug),
         **page_meta(request, title=title, description=text),
     })
@@ -92,7 +93,7 @@ def _start_text(request, org, draft, last) -> str:
 @login_required
 def guide_edit(request, org_slug):
     org = get_object_or_404(Organization, slug=org_slug)
-    if not services.can_edit_guide(request.user, org):
+    if not services.guide_actions(request.user, org)["edit"]:
         return _forbidden(request, org)
     live = services.published_revision(org)
     current = services.open_revision(org)
@@ -142,7 +143,7 @@ def _with_diff(request, revision: GuideRevision, generated: dict) -> dict:
 
 def _readable_org(request, org_slug):
     org = get_object_or_404(Organization, slug=org_slug)
-    return org, can_read_org(request.user, org)
+    return org, permissions.reads_org(request.user, org)
 
 
 @login_required
@@ -157,7 +158,7 @@ def guide_history(request, org_slug):
     live = services.published_revision(org)
     return render(request, "portal/guide_history.html", {
         "org": org, "page": page, "live": live, "items": [_with_diff(request, r, generated) for r in page],
-        "can_edit": services.can_edit_guide(request.user, org),
+        "can_edit": services.guide_actions(request.user, org)["edit"],
     })
 
 
@@ -194,13 +195,11 @@ def guide_revision(request, org_slug, number: int):
     screened = (screen_guide(revision.text) if revision.state in (GuideState.DRAFT, GuideState.SUBMITTED)
                 else GuideScreening(revision.findings))
     live = services.published_revision(org)
-    submitted = revision.state == GuideState.SUBMITTED
+    actions = services.guide_actions(request.user, org, revision)
     return render(request, "portal/guide_revision.html", {
         "org": org, "live": live, "screening": screened, "form": form,
         "preview": blocks(revision.text), **_with_diff(request, revision, {}),
-        "can_decide": submitted and services.can_decide(request.user, revision),
-        "own_revision": submitted and is_org_leader(request.user, org) and not services.can_decide(request.user, revision),
-        "can_edit": services.can_edit_guide(request.user, org),
+        "can_decide": actions["decide"], "own_revision": actions["own_revision"], "can_edit": actions["edit"],
     }, status=status if status != 200 or not form.errors else 400)
 
 

@@ -1,6 +1,6 @@
 """Annual report actions: each checks permission, changes state in one transaction and writes
-one audit event. Staff act only on their own org's report (orgs.scoping.can_act_in_org); finalize,
-publish and correct further need a leader of that org (can_sign_off)."""
+one audit event. Staff act only on their own org's report (orgs.permissions.can_edit_report); finalize,
+publish and correct further need a leader of that org (can_sign_off_report)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yangguang.core import audit
 from yangguang.core.errors import InvalidInput, NotAllowed
 from yangguang.core.text import clean_multiline
 from yangguang.disclosure.models import Application
+from yangguang.orgs import permissions
 from yangguang.orgs.models import Organization
-from yangguang.orgs.roles import Role
-from yangguang.orgs.scoping import can_act_in_org
 
 from . import catalog, checks, replies, tables
 from .models import AnnualReport, EnteredFigures, ReportVersion
@@ -24,32 +25,42 @@ from .scope import scope_ids
 from .workflow import Action, Status, next_status
 
 NARRATIVE = ("overview", "problems", "other")
-FIGURE_FIELDS = {"licensing": "行政许可", "penalty": "行政处罚", "enforcement": "行政强制"}
+FIGURE_FIELDS = {"licensing": gettext_lazy("行政许可"), "penalty": gettext_lazy("行政处罚"),
+                 "enforcement": gettext_lazy("行政强制")}
 MAX_FEES = Decimal("9999999999.9999")
-SIGN_OFF_ROLES = (Role.PRINCIPAL, Role.DEPUTY)
+FIRST_YEAR = 2008  # 条例 (2007) took effect on 2008-05-01
 
 
 def _require(by, org) -> None:
-    if not can_act_in_org(by, org):
-        raise NotAllowed("只能办理本机关的年度报告。")
+    if not permissions.can_edit_report(by, org):
+        raise NotAllowed(_("只能办理本机关的年度报告。"))
 
 
 def can_sign_off(user, org) -> bool:
-    """May `user` finalize, publish and correct `org`'s annual report?"""
-    # The report is the office's own statutory statement (条例第49、50条), signed off at leader level as
-    # in a real office; staff still enter the figures and write the narrative. No admin bypass, as elsewhere.
-    return can_act_in_org(user, org) and any(user.has_role(role) for role in SIGN_OFF_ROLES)
+    """May `user` finalize, publish and correct `org`'s annual report? (``can_sign_off_report``)"""
+    return permissions.can_sign_off_report(user, org)
+
+
+def report_actions(user, org) -> dict[str, bool]:
+    """What the editor offers ``user`` on ``org``'s reports: ``act`` (narrative, figures:
+    ``can_edit_report``) and ``sign_off`` (finalize, publish, correct: ``can_sign_off_report``)."""
+    return {"act": permissions.can_edit_report(user, org), "sign_off": permissions.can_sign_off_report(user, org)}
 
 
 def _require_leader(by, org) -> None:
     _require(by, org)
-    if not can_sign_off(by, org):
-        raise NotAllowed("只有本单位主要领导或分管领导可以定稿、发布或更正年度报告。")
+    if not permissions.can_sign_off_report(by, org):
+        raise NotAllowed(_("只有本单位主要领导或分管领导可以定稿、发布或更正年度报告。"))
+
+
+def valid_year(year: int) -> bool:
+    """A report year: from the 条例's first year to this one."""
+    return FIRST_YEAR <= year <= timezone.localdate().year
 
 
 def _check_year(year: int) -> None:
-    if not (2008 <= year <= timezone.localdate().year):  # 条例 (2007) took effect on 2008-05-01
-        raise InvalidInput(f"年度“{year}”不正确。")
+    if not valid_year(year):
+        raise InvalidInput(_("年度“%(year)s”不正确。") % {"year": year})
 
 
 def status_of(report: AnnualReport | None) -> str:
@@ -81,16 +92,16 @@ def enter_figures(org: Organization, year: int, by, *, licensing, penalty, enfor
             if values[key] < 0:
                 raise ValueError
         except (TypeError, ValueError):
-            errors.append(f"{label}本年处理决定数量须为不小于0的整数。")
+            errors.append(_("%(label)s本年处理决定数量须为不小于0的整数。") % {"label": label})
     try:
         amount = Decimal(str(fees))
         if not amount.is_finite() or amount < 0 or amount > MAX_FEES or amount != amount.quantize(tables.FEES_QUANTUM):
             raise InvalidOperation
         values["fees"] = amount
     except (InvalidOperation, ValueError):
-        errors.append("行政事业性收费金额须为不小于0的数，单位万元，最多4位小数。")
+        errors.append(_("行政事业性收费金额须为不小于0的数，单位万元，最多4位小数。"))
     if errors:
-        raise InvalidInput("录入数据有误：", details=errors)
+        raise InvalidInput(_("录入数据有误："), details=errors)
     with transaction.atomic():
         figures, created = EnteredFigures.objects.select_for_update().get_or_create(
             org=org, year=year, defaults={**values, "entered_by": by, "entered_at": timezone.now()})
@@ -111,7 +122,7 @@ def save_narrative(org: Organization, year: int, by, **sections: str) -> AnnualR
     _check_year(year)
     unknown = set(sections) - set(NARRATIVE)
     if unknown:
-        raise InvalidInput(f"未知的报告部分：{'、'.join(sorted(unknown))}")
+        raise InvalidInput(_("未知的报告部分：%(parts)s") % {"parts": "、".join(sorted(unknown))})
     sections = {k: clean_multiline(v) for k, v in sections.items()}
     with transaction.atomic():
         report, _created = AnnualReport.objects.select_for_update().get_or_create(org=org, year=year)
@@ -131,12 +142,12 @@ def _freeze(report: AnnualReport, by, *, reason: str = "") -> ReportVersion:
     computed = replies.with_figures(tables.compute(report.org, report.year), ids, report.year)
     found = checks.problems(computed)
     if not report.overview.strip():
-        found.insert(0, "“一、总体情况”尚未填写。")
+        found.insert(0, _("“一、总体情况”尚未填写。"))
     if not EnteredFigures.objects.filter(org=report.org, year=report.year).exists():
-        found.insert(0, "尚未录入本机关第二十条第（五）（六）（八）项数据（行政许可、行政处罚、行政强制、行政事业性收费），"
-                        "没有的请录入0。")
+        found.insert(0, _("尚未录入本机关第二十条第（五）（六）（八）项数据（行政许可、行政处罚、行政强制、行政事业性收费），"
+                          "没有的请录入0。"))
     if found:
-        raise InvalidInput("本报告不能定稿：", details=found)
+        raise InvalidInput(_("本报告不能定稿："), details=found)
     number = (report.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     names = dict(Organization.objects.filter(id__in=ids).values_list("id", "name"))
     return ReportVersion.objects.create(
@@ -187,7 +198,7 @@ def correct(report: AnnualReport, by, *, reason: str) -> ReportVersion:
     _require_leader(by, report.org)
     reason = clean_multiline(reason)
     if not reason:
-        raise InvalidInput("请填写更正说明（更正了什么、为什么）。")
+        raise InvalidInput(_("请填写更正说明（更正了什么、为什么）。"))
     with transaction.atomic():
         report = _locked(report)
         next_status(status_of(report), Action.CORRECT)

@@ -1,7 +1,7 @@
 """工作台 › 公开年报: the user's org reports, the editor (narrative, computed tables with their
 checks, proposed figures, entered figures), finalize, publish, correct. Staff act only on their own
-org, and only its leaders finalize, publish and correct (services.can_sign_off); a supervisor reads
-every org of its region."""
+org, and only its leaders finalize, publish and correct (services.report_actions, from
+orgs.permissions); a supervisor reads every org of its region."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yangguang.core.errors import ServiceError
+from yangguang.orgs import permissions
 from yangguang.orgs.models import Organization
-from yangguang.orgs.roles import Role
-from yangguang.orgs.scoping import can_act_in_org, can_read_org
 
 from . import catalog, checks, exports, layout, replies, services, tables
 from .forms import CorrectForm, FiguresForm, NarrativeForm
@@ -33,13 +32,14 @@ def default_year() -> int:
 
 def _org(request, org_id: int) -> Organization:
     org = get_object_or_404(Organization, pk=org_id)
-    if not can_read_org(request.user, org):
+    if not permissions.reads_org(request.user, org):
         raise Http404
     return org
 
 
-def _year(year: int) -> int:
-    if not 2008 <= year <= timezone.localdate().year:
+def year_or_404(year: int) -> int:
+    """A report year from the URL (``services.valid_year``), else 404."""
+    if not services.valid_year(year):
         raise Http404
     return year
 
@@ -57,7 +57,7 @@ def home(request):
             status = services.status_of(reports.get(y))
             rows.append({"year": y, "status": Status(status).label, "code": status, "deadline": deadline(org.kind, y)})
     ctx = {"org": org, "rows": rows, "year": year,
-           "is_region_reader": user.has_role(Role.SUPERVISOR) or user.is_superuser}
+           "is_region_reader": permissions.reads_region(user, user.org)}
     return render(request, "reports/home.html", ctx)
 
 
@@ -78,8 +78,7 @@ def _editor_context(request, org: Organization, year: int, *, narrative=None, fi
         "grids": layout.grids(computed), "problems": checks.problems(computed),
         "proposals": checks.proposals(computed, fee), "fee": fee, "figures": figures,
         "narrative": narrative, "figures_form": figures_form, "correct_form": CorrectForm(),
-        "versions": versions, "can_act": can_act_in_org(request.user, org),
-        "can_sign_off": services.can_sign_off(request.user, org),
+        "versions": versions, **{f"can_{name}": ok for name, ok in services.report_actions(request.user, org).items()},
         "scope": list(Organization.objects.filter(id__in=scope_ids(org)).values_list("name", flat=True)),
         "deadline": deadline(org.kind, year),
         "foreign_documents": list(catalog.foreign_documents(org)[:20]),
@@ -88,7 +87,7 @@ def _editor_context(request, org: Organization, year: int, *, narrative=None, fi
 
 @login_required
 def editor(request, org_id: int, year: int):
-    org, year = _org(request, org_id), _year(year)
+    org, year = _org(request, org_id), year_or_404(year)
     if request.method == "POST":
         form = NarrativeForm(request.POST)
         if form.is_valid():
@@ -106,7 +105,7 @@ def editor(request, org_id: int, year: int):
 @login_required
 @require_POST
 def figures(request, org_id: int, year: int):
-    org, year = _org(request, org_id), _year(year)
+    org, year = _org(request, org_id), year_or_404(year)
     form = FiguresForm(request.POST)
     if form.is_valid():
         try:
@@ -120,7 +119,7 @@ def figures(request, org_id: int, year: int):
 
 
 def _action(request, org_id: int, year: int, run, done: str):
-    org, year = _org(request, org_id), _year(year)
+    org, year = _org(request, org_id), year_or_404(year)
     report = AnnualReport.objects.filter(org=org, year=year).first()
     try:
         if report is None:
@@ -129,20 +128,20 @@ def _action(request, org_id: int, year: int, run, done: str):
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, done.format(n=version.number))
+        messages.success(request, done % {"n": version.number})
     return redirect("reports:edit", org.id, year)
 
 
 @login_required
 @require_POST
 def finalize(request, org_id: int, year: int):
-    return _action(request, org_id, year, lambda r: services.finalize(r, request.user), _("已定稿（第{n}版）。"))
+    return _action(request, org_id, year, lambda r: services.finalize(r, request.user), _("已定稿（第%(n)d版）。"))
 
 
 @login_required
 @require_POST
 def publish(request, org_id: int, year: int):
-    return _action(request, org_id, year, lambda r: services.publish(r, request.user), _("第{n}版已在公众网站发布。"))
+    return _action(request, org_id, year, lambda r: services.publish(r, request.user), _("第%(n)d版已在公众网站发布。"))
 
 
 @login_required
@@ -151,12 +150,12 @@ def correct(request, org_id: int, year: int):
     form = CorrectForm(request.POST)
     reason = form.data.get("reason", "")
     return _action(request, org_id, year, lambda r: services.correct(r, request.user, reason=reason),
-                   _("更正版本（第{n}版）已发布，原版本仍可查阅。"))
+                   _("更正版本（第%(n)d版）已发布，原版本仍可查阅。"))
 
 
 def _version_for(request, pk: int) -> ReportVersion:
     version = get_object_or_404(ReportVersion.objects.select_related("report__org"), pk=pk)
-    if not can_read_org(request.user, version.report.org):
+    if not permissions.reads_org(request.user, version.report.org):
         raise Http404
     return version
 

@@ -8,24 +8,23 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from yangguang.orgs.models import Organization
-from yangguang.orgs.roles import Role
+from yangguang.orgs import permissions
 
 from . import layout, tables
 from .rows import deadline
 from .status import late_reports, report_status
-from .views import _year
+from .views import year_or_404
 from .workflow import Status
 
 
 @login_required
 def region(request, year: int):
     user = request.user
-    if not (user.has_role(Role.SUPERVISOR) or user.is_superuser) or user.org is None:
+    if not permissions.reads_region(user, user.org):  # its 政务公开办 (or a superuser with an org)
         raise Http404
-    year = _year(year)
+    year = year_or_404(year)
     today = timezone.localdate()
-    orgs = list(Organization.objects.filter(path__startswith=user.org.path).order_by("path"))
+    orgs = list(user.org.subtree().order_by("path"))
     ids = [o.id for o in orgs]
     statuses = report_status(ids, year)
     late = {r.org.id: r for r in late_reports(user.org, year, today)}
