@@ -50,9 +50,9 @@ PAGE_BANDS: tuple[tuple[int, int | None, Decimal], ...] = (
 
 def _check_int(value: object, name: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{name}必须是整数，收到：{value!r}")
+        raise ValueError(_("%(name)s必须是整数，收到：%(value)r") % {"name": name, "value": value})
     if value < minimum:
-        raise ValueError(f"{name}不能小于{minimum}，收到：{value}")
+        raise ValueError(_("%(name)s不能小于%(min)s，收到：%(value)s") % {"name": name, "min": minimum, "value": value})
     return value
 
 
@@ -112,12 +112,12 @@ def page_price(page: int) -> Decimal:
 def _check_method(method: str, nth_in_month: int | None, pages: int | None) -> None:
     if method == FeeMethod.PER_APPLICATION:
         if nth_in_month is None or pages is not None:
-            raise ValueError("按件计收须提供本月申请序号，且不得同时提供页数（按件、按量只能择一）。")
+            raise ValueError(_("按件计收须提供本月申请序号，且不得同时提供页数（按件、按量只能择一）。"))
     elif method == FeeMethod.PER_PAGE:
         if pages is None or nth_in_month is not None:
-            raise ValueError("按量计收须提供页数，且不得同时提供本月申请序号（按件、按量只能择一）。")
+            raise ValueError(_("按量计收须提供页数，且不得同时提供本月申请序号（按件、按量只能择一）。"))
     else:
-        raise ValueError(f"未知的收费方式：{method}")
+        raise ValueError(_("未知的收费方式：%(method)s") % {"method": method})
 
 
 def compute_fee(method: str, *, nth_in_month: int | None = None, pages: int | None = None) -> Decimal:

@@ -32,6 +32,7 @@ from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yangguang.core import audit
 from yangguang.core.errors import InvalidInput
@@ -102,9 +103,9 @@ def iter_records(path: Path) -> Iterator[tuple[int, dict]]:
                 yield start, rec
                 start = reader.line_num + 1
         except UnicodeDecodeError:
-            raise InvalidInput("文件不是UTF-8编码，请另存为UTF-8后再导入。") from None
+            raise InvalidInput(_("文件不是UTF-8编码，请另存为UTF-8后再导入。")) from None
         except csv.Error as exc:
-            raise InvalidInput(f"CSV格式错误（第{start}行附近）：{exc}") from None
+            raise InvalidInput(_("CSV格式错误（第%(line)s行附近）：%(error)s") % {"line": start, "error": exc}) from None
 
 
 def parse_date(raw: str) -> date | str | None:
@@ -207,7 +208,7 @@ def validate(path: Path, checker: Checker | None = None) -> tuple[list[Row], lis
     taken = _taken(rows)
     for r in rows:
         if (r.org_id, r.number) in taken:
-            errors.append(f"第{r.line}行：申请编号{r.number}在该机构已存在")
+            errors.append(_("第%(line)s行：申请编号%(number)s在该机构已存在") % {"line": r.line, "number": r.number})
     errors.sort(key=lambda e: int(e[1:e.index("行")]))
     return rows, errors
 
@@ -241,7 +242,7 @@ def _tracking_code() -> str:
     the system's random source instead of sixteen (a measured eighth of the import's time)."""
     value, base = secrets.randbelow(len(TRACKING_ALPHABET) ** 16), len(TRACKING_ALPHABET)
     chars = []
-    for _ in range(16):
+    for _position in range(16):
         value, digit = divmod(value, base)
         chars.append(TRACKING_ALPHABET[digit])
     return "".join(chars)
@@ -264,9 +265,9 @@ def import_applications(path: Path | str, by=None, progress: Callable[[int, int]
     t0 = time.monotonic()
     rows, errors = validate(path, Checker(today))
     if errors:
-        raise InvalidInput(f"导入失败，共{len(errors)}处错误，未导入任何申请：", details=errors)
+        raise InvalidInput(_("导入失败，共%(n)d处错误，未导入任何申请：") % {"n": len(errors)}, details=errors)
     if not rows:
-        raise InvalidInput("文件中没有申请数据。")
+        raise InvalidInput(_("文件中没有申请数据。"))
     per_org = Counter(r.org_code for r in rows)
     closed = sum(r.closed is not None for r in rows)
     try:
@@ -283,5 +284,5 @@ def import_applications(path: Path | str, by=None, progress: Callable[[int, int]
             })
     except IntegrityError:
         # Only a registration committed between the check and the insert can get here.
-        raise InvalidInput("导入期间有申请编号被其他操作占用，已全部撤销，请重新导入。") from None
+        raise InvalidInput(_("导入期间有申请编号被其他操作占用，已全部撤销，请重新导入。")) from None
     return ImportResult(len(rows), closed, len(rows) - closed, dict(per_org), time.monotonic() - t0)

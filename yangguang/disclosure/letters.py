@@ -10,6 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yangguang.core import audit
 from yangguang.core.errors import IllegalTransition, InvalidInput
@@ -78,7 +79,7 @@ def reply_paragraphs(app: Application, reason: str = "", where: str = "") -> lis
     """The body of the 答复书 after the opening: the decision with the handler's text
     (app.reply_reason, or ``reason``), the attachments listed, and the remedies sentence."""
     if app.reply_type not in REPLY_TEXT:
-        raise IllegalTransition("申请尚未以第三十六、三十七条的答复类型办结。")
+        raise IllegalTransition(_("申请尚未以第三十六、三十七条的答复类型办结。"))
     from .reconsideration import remedy_sentence
 
     text = _sentence(reason or app.reply_reason)
@@ -122,26 +123,26 @@ def compose(app: Application, kind: str, **ctx) -> LetterContent:
     elif kind == Letter.Kind.CORRECTION:
         event = app.clock_events.filter(kind=ClockEvent.Kind.CORRECTION_REQUESTED).last()
         if event is None:
-            raise IllegalTransition("该申请没有补正告知记录。")
+            raise IllegalTransition(_("该申请没有补正告知记录。"))
         paras = [_opening(app), f"经审查，申请内容不明确。根据{ACT}第三十条，请于{_d(event.end)}前补正以下内容：{event.reason}",
                  "答复期限自本机关收到补正的申请之日起计算。无正当理由逾期不补正的，视为放弃申请，本机关不再处理该政府信息公开申请。"]
     elif kind == Letter.Kind.EXTENSION:
         event = ctx.get("event") or app.clock_events.filter(kind=ClockEvent.Kind.EXTENSION).last()
         if event is None:
-            raise IllegalTransition("该申请没有经批准的延期。")
+            raise IllegalTransition(_("该申请没有经批准的延期。"))
         paras = [_opening(app), f"因{event.reason}，本机关不能在规定期限内答复。根据{ACT}第三十三条第二款，经本机关政府信息公开"
                  f"工作机构负责人同意，答复期限延长{event.days}个工作日，至{_d(clock.due)}。"]
     elif kind == Letter.Kind.CONSULTATION:
         event = app.clock_events.filter(kind=ClockEvent.Kind.CONSULTATION).last()
         if event is None:
-            raise IllegalTransition("该申请没有征求第三方意见的记录。")
+            raise IllegalTransition(_("该申请没有征求第三方意见的记录。"))
         name = f"{event.party}："
         paras = [f"本机关收到一件政府信息公开申请（申请编号{app.number}），所申请公开的信息可能涉及你方合法权益。"
                  f"根据{ACT}第三十二条，现书面征求你方意见，请自收到本意见书之日起{law.THIRD_PARTY_DAYS}个工作日内提出意见。"
                  "逾期未提出意见的，由本机关依照条例规定决定是否公开。"]
     elif kind == Letter.Kind.FEE:
         if not app.fee_amount:
-            raise IllegalTransition("该申请没有收费通知。")
+            raise IllegalTransition(_("该申请没有收费通知。"))
         lines = fees.breakdown(app.fee_method, pages=app.fee_pages) if app.fee_method == fees.FeeMethod.PER_PAGE \
             else [f"按件计收：{fees.yuan(app.fee_amount)}"]
         paras = [_opening(app), f"根据{ACT}第四十二条和《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），"
@@ -151,7 +152,7 @@ def compose(app: Application, kind: str, **ctx) -> LetterContent:
         paras = [_opening(app), *reply_paragraphs(app, ctx.get("reason", ""), ctx.get("where", ""))]
     elif kind == Letter.Kind.REFUSE_TO_HANDLE:
         if not app.outcome.startswith("5."):
-            raise IllegalTransition("只有不予处理的申请可以签发不予处理告知书。")
+            raise IllegalTransition(_("只有不予处理的申请可以签发不予处理告知书。"))
         from .reconsideration import remedy_sentence
 
         text = _sentence(ctx.get("reason") or app.reply_reason)
@@ -159,7 +160,7 @@ def compose(app: Application, kind: str, **ctx) -> LetterContent:
                  f"依照{ACT}的规定，本机关不予处理。", *([f"说明：{text}"] if text else []),
                  remedy_sentence(app.org, you=yo, act="告知")]
     else:
-        raise InvalidInput("文书类型不正确。")
+        raise InvalidInput(_("文书类型不正确。"))
     return LetterContent(title=str(Letter.Kind(kind).label), number="", addressee=name, paragraphs=tuple(paras),
                          sender=app.org.name, date_text=_d(timezone.localdate()))
 

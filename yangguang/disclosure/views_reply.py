@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yangguang.core import audit
-from yangguang.core.errors import ServiceError
+from yangguang.core.errors import NotAllowed, ServiceError
 from yangguang.orgs import permissions
 
 from . import actions, law, services
@@ -64,6 +64,9 @@ def reply(request, pk):
         else:
             actions.check_allowed(REPLY, request.user, app)
             draft = services.check_reply(app, request.user, **actions.reply_kwargs(actions.parse(REPLY, post)))
+    except NotAllowed as exc:  # no reply form for them: said like any other refused action
+        messages.error(request, exc.message)
+        return redirect("applications:detail", pk=app.pk)
     except ServiceError as exc:
         return _back_to_case(request, app, values, [exc.message, *exc.details])
     if confirm:
