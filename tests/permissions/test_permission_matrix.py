@@ -250,6 +250,66 @@ def draft_report(w: World):
     return lambda: AnnualReport.objects.select_related("org").get(org=w.a, year=2025)
 
 
+APPLICATION = {"applicant_type": "natural", "applicant_name": "孙七", "contact_phone": "13812345678",
+               "description": "某道路改造工程的招标文件", "channel": "online"}
+
+
+def _dis():
+    from yangguang.disclosure import services as dis
+
+    return dis
+
+
+def _app_getter(app):
+    return lambda: type(app).objects.select_related("org", "assigned_org", "handler").get(pk=app.pk)
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _received(w: World):
+    return _dis().register(w.a, {**APPLICATION, "received_date": _today()})
+
+
+def received_application(w: World):
+    return _app_getter(_received(w))
+
+
+def accepted_application(w: World):
+    office = new_user("mxs_office", w.a, "supervisor")
+    return _app_getter(_dis().accept(_received(w), office))
+
+
+def extension_requested(w: World):
+    office = new_user("mxs_office", w.a, "supervisor")
+    handler = new_user("mxs_handler", w.a, "handler")
+    app = _dis().assign(_dis().accept(_received(w), office), office, w.a, handler)
+    ask = _dis().request_extension(app, handler, days=10, reason="需调取多个部门的档案")
+    get = _app_getter(app)
+    return lambda: _with_request(get(), ask.pk)
+
+
+def _with_request(app, pk):
+    app.pending_request_id = pk  # carried to the channels below
+    return app
+
+
+def act_url(name):
+    return lambda app: reverse("applications:act", args=[app.pk, name])
+
+
+def case_page(name):
+    return lambda app: (reverse("applications:detail", args=[app.pk]), reverse("applications:act", args=[app.pk, name]))
+
+
+def api_act(name, payload):
+    return lambda c, app: c.post(f"/api/v1/staff/disclosure/applications/{app.pk}/actions/{name}",
+                                 json.dumps(payload(app)), content_type="application/json")
+
+
 def _guide():
     from yangguang.portal import services as guide
 
@@ -292,6 +352,23 @@ ROWS += [
     Row("review_chain", "can_change_settings", org_a,
         lambda org, u: __import__("yangguang.orgs.services", fromlist=["x"]).set_review_chain(
             org, ["section_head", "principal"], u), arg=None),
+    Row("application_accept", "handles", received_application,
+        lambda app, u: _dis().accept(app, u),
+        view=lambda c, app: c.post(act_url("accept")(app), {}),
+        api=api_act("accept", lambda app: {}), page=case_page("accept")),
+    Row("application_assign", "can_assign", accepted_application,
+        lambda app, u: _dis().assign(app, u, app.org),
+        view=lambda c, app: c.post(act_url("assign")(app), {"department": app.org_id}),
+        api=api_act("assign", lambda app: {"department": app.org.slug}), page=case_page("assign")),
+    Row("application_extension_decision", "can_decide_extension", extension_requested,
+        lambda app, u: _dis().approve_extension_request(app.extension_requests.get(pk=app.pending_request_id), u,
+                                                        comment="同意"),
+        view=lambda c, app: c.post(act_url("approve_extension")(app), {"request": app.pending_request_id}),
+        api=api_act("approve_extension", lambda app: {"request": app.pending_request_id}),
+        page=case_page("approve_extension")),
+    Row("application_register", "can_register_application", org_a,
+        lambda org, u: _dis().register(org, {**APPLICATION, "channel": "in_person", "received_date": _today()},
+                                       by=u)),
     Row("requeue_message", "can_requeue_messages", given_up_message,
         lambda m, u: __import__("yangguang.core.outbox", fromlist=["x"]).requeue(m, u), arg=None),
 ]
