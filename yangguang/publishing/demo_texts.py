@@ -24,7 +24,7 @@ class OrgRow(NamedTuple):
 
 # The demo accounts the README and the browser tests rely on: username, name, org slug, roles.
 # gkb (政务公开办) sits in the city's own organization: a supervisor reads its org's subtree
-# (orgs/scoping.py), and only the city's subtree is the whole city.
+# (orgs/permissions.py), and only the city's subtree is the whole city.
 KEY_USERS: list[tuple[str, str, str, list[str]]] = [
     ("admin", "马骏", "mingxi", ["admin"]),
     ("gkb", "林淑芬", "mingxi", ["supervisor"]),

@@ -59,7 +59,7 @@ def publish_in_catalog(report: AnnualReport, version: ReportVersion, by) -> Docu
     }
     edition = publish_generated(column, by, fields, source=f"reports.reportversion:{version.pk}",
                                 document=report.document, at=version.published_at)
-    doc = Document.objects.get(pk=edition.document_id)
+    doc = edition.document
     if report.document_id != doc.pk:
         report.document = doc
         report.save(update_fields=["document"])

@@ -108,7 +108,9 @@ def publish_generated(column: Column, by, fields: dict, *, source: str, document
     edition.save()
     edition.content_hash = content_hash(edition)
     edition.save(update_fields=["content_hash"])
-    return _go_live(edition, by, Action.PUBLISH, at, event={"generated_from": source})
+    _go_live(edition, by, Action.PUBLISH, at, event={"generated_from": source})
+    edition.document.refresh_from_db()  # live now: 索引号, live edition
+    return edition
 
 
 def go_live_or_schedule(edition: Edition, by) -> Edition:
