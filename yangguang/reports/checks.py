@@ -10,6 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cache
 
+from django.utils.translation import gettext as _
+
 from yangguang.disclosure.law import OUTCOMES
 
 from . import rows as R
@@ -28,38 +30,45 @@ def problems(tables: dict) -> list[str]:
         left = t3["new"][i] + t3["carried_in"][i]
         right = t3["total"][i] + t3["carried_out"][i]
         if left != right:
-            out.append(f"表三“{col}”列：第一项加第二项之和（{left}）不等于第三项（七）总计加第四项之和（{right}）。")
+            out.append(_("表三“%(col)s”列：第一项加第二项之和（%(left)s）不等于第三项（七）总计加第四项之和（%(right)s）。")
+                       % {"col": col, "left": left, "right": right})
     for key in R.TABLE3_KEYS:
         six = sum(t3[key][:6])
         if six != t3[key][6]:
-            out.append(f"表三“{labels[key]}”行：总计（{t3[key][6]}）不等于自然人与法人或其他组织各列之和（{six}）。")
+            out.append(_("表三“%(row)s”行：总计（%(total)s）不等于自然人与法人或其他组织各列之和（%(sum)s）。")
+                       % {"row": labels[key], "total": t3[key][6], "sum": six})
     for group in R.SUBTOTAL_GROUPS:
         subs = [c for c in OUTCOMES if c.split(".")[0] == group]
         for i, col in enumerate(R.COLUMN_LABELS):
             s = sum(t3[c][i] for c in subs)
             if s != t3[group][i]:
-                out.append(f"表三“{labels[group]}”行“{col}”列：小计（{t3[group][i]}）不等于其下各项之和（{s}）。")
+                out.append(_("表三“%(row)s”行“%(col)s”列：小计（%(subtotal)s）不等于其下各项之和（%(sum)s）。")
+                           % {"row": labels[group], "col": col, "subtotal": t3[group][i], "sum": s})
     for i, col in enumerate(R.COLUMN_LABELS):
         s = sum(t3[g][i] for g in R.GROUP_KEYS)
         if s != t3["total"][i]:
-            out.append(f"表三“（七）总计”行“{col}”列：总计（{t3['total'][i]}）不等于（一）至（六）之和（{s}）。")
+            out.append(_("表三“（七）总计”行“%(col)s”列：总计（%(total)s）不等于（一）至（六）之和（%(sum)s）。")
+                       % {"col": col, "total": t3["total"][i], "sum": s})
     for key in R.TABLE3_KEYS:
         if any(v < 0 for v in t3[key]):
-            out.append(f"表三“{labels[key]}”行有负数。")
+            out.append(_("表三“%(row)s”行有负数。") % {"row": labels[key]})
     timely = tables.get("timeliness")  # reports.replies: the same applications, classified
     if timely is not None:
         if timely["closed"] != t3["total"][6]:
-            out.append(f"答复时效：本年办结{timely['closed']}件（按期{timely['on_time']}件、逾期{timely['late']}件），"
-                       f"与表三“（七）总计”（{t3['total'][6]}）不一致。")
+            out.append(_("答复时效：本年办结%(closed)s件（按期%(on_time)s件、逾期%(late)s件），"
+                         "与表三“（七）总计”（%(total)s）不一致。")
+                       % {"closed": timely["closed"], "on_time": timely["on_time"], "late": timely["late"],
+                          "total": t3["total"][6]})
         if timely["carried_out"] != t3["carried_out"][6]:
-            out.append(f"答复时效：结转下年度{timely['carried_out']}件，与表三“四、结转下年度继续办理”"
-                       f"（{t3['carried_out'][6]}）不一致。")
+            out.append(_("答复时效：结转下年度%(n)s件，与表三“四、结转下年度继续办理”（%(table)s）不一致。")
+                       % {"n": timely["carried_out"], "table": t3["carried_out"][6]})
     t4 = tables["table4"]
-    heads = ("行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）")
+    heads = (_("行政复议"), _("行政诉讼（未经复议直接起诉）"), _("行政诉讼（复议后起诉）"))
     for n, head in enumerate(heads):
         block = t4[n * 5:n * 5 + 5]
         if sum(block[:4]) != block[4]:
-            out.append(f"表四“{head}”：总计（{block[4]}）不等于结果维持、结果纠正、其他结果、尚未审结之和（{sum(block[:4])}）。")
+            out.append(_("表四“%(head)s”：总计（%(total)s）不等于结果维持、结果纠正、其他结果、尚未审结之和（%(sum)s）。")
+                       % {"head": head, "total": block[4], "sum": sum(block[:4])})
     return out
 
 
