@@ -29,9 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yangguang.orgs import permissions
-
-from . import audit, sms
+from . import audit, registry, sms
 from .errors import NotAllowed
 from .models_outbox import CLAIMABLE, LEASE_SECONDS, TRANSITIONS, OutboundMessage
 from .resilience import describe
@@ -155,7 +153,7 @@ def send_due(*, now: datetime | None = None, limit: int = BATCH) -> dict:
 
 def requeue(message: OutboundMessage, by) -> OutboundMessage:
     """Send a given-up message again (after the cause was fixed): a system administrator only."""
-    if not permissions.can_requeue_messages(by):
+    if not registry.ask("requeue_messages", by):
         raise NotAllowed(_("只有系统管理员可以重新发送对外消息。"))
     with transaction.atomic():
         row = OutboundMessage.objects.select_for_update().get(pk=message.pk)

@@ -7,7 +7,8 @@ no app module:
   django-tasks tasks, imported when the clock starts);
 - the search source: the vocabularies the facets are labelled with (a module with ``Topic``,
   ``Genre`` and ``Validity`` choices) and the public documents the index must hold;
-- who may change the system's settings through the admin (the permission module's question).
+- the permission module's questions core asks (who may change settings through the admin, requeue
+  a given-up message, see the 政务公开办 menu), by name.
 
 Registration is idempotent (a second ``ready()`` changes nothing); the lists keep the order of
 INSTALLED_APPS.
@@ -56,15 +57,21 @@ def search_source() -> SearchSource:
     return _search_source
 
 
-_settings_permission: Callable[[object], bool] | None = None
+# The permission module's questions core asks (core cannot import orgs): name → question(user, *args).
+_questions: dict[str, Callable[..., bool]] = {}
 
 
-def register_settings_permission(question: Callable[[object], bool]) -> None:
-    """The question (user → bool) that decides who changes settings through the admin."""
-    global _settings_permission
-    _settings_permission = question
+def register_question(name: str, question: Callable[..., bool]) -> None:
+    """Registered by the permission module's app (orgs): e.g. "change_settings", "requeue_messages"."""
+    _questions[name] = question
+
+
+def ask(name: str, user, *args) -> bool:
+    """The registered answer; nobody may, until the permission module registered the question."""
+    question = _questions.get(name)
+    return question is not None and bool(question(user, *args))
 
 
 def may_change_settings(user) -> bool:
-    """Nobody, until the permission module registered its question."""
-    return _settings_permission is not None and bool(_settings_permission(user))
+    """Who changes the system's settings through the admin."""
+    return ask("change_settings", user)

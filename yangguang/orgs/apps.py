@@ -11,4 +11,7 @@ class OrgsConfig(AppConfig):
 
         from . import permissions
 
-        registry.register_settings_permission(permissions.can_change_settings)
+        # core asks these by name (core/registry.py): core imports no app.
+        registry.register_question("change_settings", permissions.can_change_settings)
+        registry.register_question("requeue_messages", permissions.can_requeue_messages)
+        registry.register_question("is_supervisor", permissions.is_supervisor)
