@@ -9,7 +9,7 @@ from yangguang.core import audit
 from yangguang.core.models import AuditEvent
 from yangguang.orgs.codes import is_valid_credit_code
 from yangguang.orgs.models import Organization, User
-from yangguang.orgs.scoping import can_read_org
+from yangguang.orgs.permissions import in_region, reads_org
 from yangguang.publishing.demo import DEMO_PASSWORD, KEY_USERS
 from yangguang.publishing.models import Attachment, Column, Document, Edition, ScreeningFinding
 from yangguang.publishing.workflow import State
@@ -35,7 +35,7 @@ def check_organizations(demo: str) -> None:
     for slug, name in [("szfb", "明溪市人民政府办公室"), ("jyj", "明溪市教育局"), ("mzj", "明溪市民政局"),
                        ("qingshan", "青山县人民政府"), ("baishi", "白石县人民政府")]:
         org = Organization.objects.get(slug=slug)
-        assert org.name == name and org.is_within(city)
+        assert org.name == name and in_region(org, city)
     for org in orgs:  # created through create_organization: catalog and the 4-level chain
         assert org.review_roles() == ["section_head", "secrecy", "deputy", "principal"]
         assert Column.objects.filter(org=org, slug="gkzn").exists()
@@ -53,8 +53,8 @@ def check_accounts(demo: str) -> None:
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.org.slug == "mingxi"
     gkb = User.objects.get(username="gkb")
-    assert can_read_org(gkb, Organization.objects.get(slug="jyj"))
-    assert can_read_org(gkb, Organization.objects.get(slug="qingshan-smx"))
+    assert reads_org(gkb, Organization.objects.get(slug="jyj"))
+    assert reads_org(gkb, Organization.objects.get(slug="qingshan-smx"))
     for slug in Organization.objects.values_list("slug", flat=True):
         assert User.objects.filter(username=f"{slug.replace('-', '_')}_clerk", org__slug=slug).exists()
     assert User.objects.get(username="jyj_clerk").check_password(DEMO_PASSWORD)
