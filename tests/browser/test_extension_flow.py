@@ -14,7 +14,7 @@ from django.utils import timezone
 from helpers import PASSWORD, new_user
 
 from yangguang.disclosure import services
-from yangguang.disclosure import services_extension as ext
+from yangguang.disclosure.services import extension as ext
 from yangguang.disclosure.models import ExtensionRequest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,6 +1,6 @@
 """Reading and storing an uploaded file — one way for every upload whose text must be screened:
 publication attachments (publishing/services/content.py, attachments.py) and the information
-released with a disclosure reply (disclosure/services_reply.py).
+released with a disclosure reply (disclosure/services/replies.py).
 
 The file is judged by its content (``extract.sniff``) and its text read for screening while the
 upload request waits, for at most ``EXTRACT_INLINE_SECONDS`` (issue #15 item 2: "a hostile file

@@ -74,7 +74,7 @@ def status_of(report: AnnualReport | None) -> str:
 
 def fee_total_yuan(org_ids: list[int], year: int) -> Decimal:
     """信息处理费 collected in the year by the orgs: paid fees only — the same rule as
-    disclosure.services_more.fee_total, summed over a report's scope."""
+    disclosure.services.fee_total, summed over a report's scope."""
     total = Application.objects.filter(org_id__in=org_ids, fee_paid_date__year=year).aggregate(
         s=Sum("fee_amount"))["s"]
     return total or Decimal("0")
