@@ -37,6 +37,7 @@ from yangguang.orgs.models import User
 from yangguang.orgs.roles import Role
 from yangguang.publishing import services as pub
 from yangguang.publishing.models import Document, Edition
+from yangguang.publishing.services.publication import publish_generated
 
 pytestmark = pytest.mark.django_db
 
@@ -188,6 +189,10 @@ ROWS = [
         lambda d, u: pub.complete_retro_review(d, u, "同意"),
         view=post(lambda d: reverse("workbench:retro", args=[d.pk])),
         page=lambda d: (live_page(d), reverse("workbench:retro", args=[d.pk]))),
+    Row("publish_generated", "can_publish_generated", lambda w: (lambda: w.staff.column()),
+        lambda column, u: publish_generated(column, u, {
+            "title": "矩阵市教育局2025年政府信息公开工作年度报告", "topic": "11", "genre": "other_doc",
+            "body": "<p>年度报告正文。</p>"}, source="matrix:1"), arg=lambda column: column.org),
     Row("remove_document", "can_remove_document", published,
         lambda d, u: pub.remove_document(d, u, "涉及个人信息须下架")),
 ]

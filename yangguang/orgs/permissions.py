@@ -170,6 +170,12 @@ def can_decide_withdrawal(user, document) -> bool:
     return is_org_leader(user, document.org)
 
 
+def can_publish_generated(user, org) -> bool:
+    """A document the system generated from a record a leader signed off (the annual report): the
+    leader's sign-off stands in for the review chain, so only a leader of the org publishes it."""
+    return is_org_leader(user, org)
+
+
 def can_remove_document(user, document) -> bool:
     """下架: the 政务公开办 of the document's region."""
     return supervises(user, document.org)

@@ -81,7 +81,7 @@ def publish_generated(column: Column, by, fields: dict, *, source: str, document
     """Publish a document the system generated from a record signed off elsewhere (the annual
     report's version: ``reports.catalog``), inside the caller's transaction.
 
-    Permission: a leader of the column's org (``permissions.is_org_leader``); the leader's sign-off
+    Permission: a leader of the column's org (``permissions.can_publish_generated``); the leader's sign-off
     of the source record stands in for the review chain, so the edition is created 已审定 and goes
     live at once (索引号, search index, column listing). ``document``: the document an earlier
     generation published — the new text becomes its next edition (实质修改), unless it was withdrawn
@@ -89,7 +89,7 @@ def publish_generated(column: Column, by, fields: dict, *, source: str, document
     body (HTML, sanitised here), change_note. The audit event is the publication register's
     ``edition.publish``, marked ``generated_from: source`` (e.g. ``reports.reportversion:12``).
     """
-    if not permissions.is_org_leader(by, column.org):
+    if not permissions.can_publish_generated(by, column.org):
         raise NotAllowed(_("只有本机构的主要领导或分管领导可以发布系统生成的文件。"))
     if document is not None and (document.withdrawn_at or document.removed_at):
         document = None  # withdrawn or removed from the catalog: published again as a new document
