@@ -14,8 +14,8 @@ from django.utils import timezone
 from helpers import PASSWORD, new_user
 
 from yangguang.disclosure import services
-from yangguang.disclosure.services import extension as ext
 from yangguang.disclosure.models import ExtensionRequest
+from yangguang.disclosure.services import extension as ext
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
