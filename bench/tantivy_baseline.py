@@ -390,21 +390,23 @@ def yangguang_index_bytes() -> int | None:
     return int(value) if value else None
 
 
-def compare(args, result: dict, builds: list[int]) -> dict:
-    tmp = Path(tempfile.mkdtemp(prefix="tantivy-compare-"))
-    reindex = {}
-    if not args.no_reindex:
-        for w in builds:
-            out = tmp / f"reindex-{w}.json"
-            subprocess.run([sys.executable, __file__, "--reindex-child", f"--workers={w}", f"--json={out}",
-                            *_db_args(args)], check=True, stdout=subprocess.DEVNULL)
-            reindex[w] = json.loads(out.read_text())
-    out = tmp / "search.json"
-    subprocess.run([sys.executable, str(HERE / "search_bench.py"), *_db_args(args), f"--json={out}",
-                    f"--users={args.users}", f"--rounds={args.rounds}",
-                    f"--concurrent-rounds={args.concurrent_rounds}"], check=True, stdout=subprocess.DEVNULL)
-    yg = json.loads(out.read_text())
-    shutil.rmtree(tmp, ignore_errors=True)
+def reindex_yangguang(args, workers: int) -> dict:
+    """yangguang's rebuild with `workers` processes, in a child process (see reindex_child)."""
+    with tempfile.TemporaryDirectory(prefix="tantivy-compare-") as tmp:
+        out = Path(tmp) / "reindex.json"
+        subprocess.run([sys.executable, __file__, "--reindex-child", f"--workers={workers}", f"--json={out}",
+                        *_db_args(args)], check=True, stdout=subprocess.DEVNULL)
+        return json.loads(out.read_text())
+
+
+def compare(args, result: dict, reindex: dict) -> dict:
+    """search_bench.py on the same database, then yangguang ÷ baseline."""
+    with tempfile.TemporaryDirectory(prefix="tantivy-compare-") as tmp:
+        out = Path(tmp) / "search.json"
+        subprocess.run([sys.executable, str(HERE / "search_bench.py"), *_db_args(args), f"--json={out}",
+                        f"--users={args.users}", f"--rounds={args.rounds}",
+                        f"--concurrent-rounds={args.concurrent_rounds}"], check=True, stdout=subprocess.DEVNULL)
+        yg = json.loads(out.read_text())
     size = yangguang_index_bytes()
     base = result
     mismatched = [{"params": q["params"], "baseline": q["total"], "yangguang": yg["per_query"][str(i)]["total"]}
@@ -417,7 +419,7 @@ def compare(args, result: dict, builds: list[int]) -> dict:
         "index_size": round(size / base["index_bytes"], 2) if size else None,
     }
     return {"search_bench": {k: yg[k] for k in ("vendor", "documents", "single_user", "concurrent",
-                                                 "single_user_result_cache")},
+                                                 "single_user_result_cache", "load_average")},
             "reindex": reindex, "index_bytes": size, "ratios": ratios,
             "targets": {"single_user_p95": "≤ 2", "concurrent_p95": "≤ 3", "reindex_docs_per_s": "≥ 0.70",
                         "index_size": "≤ 2"},
@@ -425,6 +427,44 @@ def compare(args, result: dict, builds: list[int]) -> dict:
 
 
 # ---------------------------------------------------------------- main
+
+
+def one_round(args, builds: list[int], path: Path, org_ids: dict) -> dict:
+    """The baseline's builds (with --compare each followed at once by yangguang's rebuild with the
+    same processes, so each pair meets about the same load), its searches on the last build, and
+    with --compare search_bench.py and the ratios."""
+    from importlib.metadata import version
+
+    from django.db import connection
+
+    built, reindex = {}, {}
+    for w in builds:
+        built[w] = build(path, w, args.batch_size, args.heap_mb, args.writer_threads)
+        if args.compare and not args.no_reindex:
+            connection.close()
+            reindex[w] = reindex_yangguang(args, w)
+    connection.close()  # the forked users need no database
+    result = {"engine": "tantivy-baseline", "tantivy": version("tantivy"), "vendor": connection.vendor,
+              "documents": built[builds[-1]]["documents"], "queries": len(QUERIES), "machine": platform.platform(),
+              "cpus": os.cpu_count(), "load_average": os.getloadavg(), "build": built,
+              "index_bytes": built[builds[-1]]["index_bytes"],
+              **measure_search(path, org_ids, args.rounds, args.users, args.concurrent_rounds)}
+    result["load_average_after"] = os.getloadavg()
+    if args.compare:
+        result["compare"] = compare(args, result, reindex)
+    return result
+
+
+def median_ratios(all_ratios: list[dict]) -> dict:
+    out = {}
+    for key in ("single_user_p95", "concurrent_p95", "index_size"):
+        values = [r[key] for r in all_ratios if r[key] is not None]
+        out[key] = round(statistics.median(values), 2) if values else None
+    workers = {w for r in all_ratios for w in r["reindex_docs_per_s"]}
+    out["reindex_docs_per_s"] = {w: round(statistics.median([r["reindex_docs_per_s"][w] for r in all_ratios
+                                                              if w in r["reindex_docs_per_s"]]), 3)
+                                 for w in sorted(workers)}
+    return out
 
 
 def _print(result: dict) -> None:
@@ -480,42 +520,40 @@ def main(argv=None) -> int:
     p.add_argument("--compare", action="store_true",
                    help="also run yangguang's search-reindex and search_bench.py on the same database, and the ratios")
     p.add_argument("--no-reindex", action="store_true", help="with --compare: skip yangguang's rebuild")
+    p.add_argument("--repeat", type=int, default=1,
+                   help="whole rounds (builds, searches, and with --compare yangguang's), one after another")
     p.add_argument("--json", type=Path, help="where to write the JSON result")
     p.add_argument("--reindex-child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.reindex_child:
         return reindex_child(args)
     _setup(args)
-    from importlib.metadata import version
 
     from django.apps import apps
-    from django.db import connection
 
     builds = [int(w) for w in str(args.workers).split(",")]
     own_dir = args.index_dir is None
     path = args.index_dir or Path(tempfile.mkdtemp(prefix="tantivy-baseline-")) / "index"
+    org_ids = dict(apps.get_model("orgs", "Organization").objects.values_list("slug", "pk"))
+    rounds = []
     try:
-        built = {}
-        for w in builds:
-            built[w] = build(path, w, args.batch_size, args.heap_mb, args.writer_threads)
-        org_ids = dict(apps.get_model("orgs", "Organization").objects.values_list("slug", "pk"))
-        docs = built[builds[-1]]["documents"]
-        connection.close()  # the forked users need no database
-        result = {"engine": "tantivy-baseline", "tantivy": version("tantivy"), "vendor": connection.vendor,
-                  "documents": docs, "queries": len(QUERIES), "machine": platform.platform(),
-                  "cpus": os.cpu_count(), "load_average": os.getloadavg(), "build": built,
-                  "index_bytes": built[builds[-1]]["index_bytes"],
-                  **measure_search(path, org_ids, args.rounds, args.users, args.concurrent_rounds)}
-        result["load_average_after"] = os.getloadavg()
+        for n in range(args.repeat):
+            rounds.append(one_round(args, builds, path, org_ids))
+            if args.repeat > 1:
+                print(f"— round {n + 1} of {args.repeat} —")
+            _print(rounds[-1])
     finally:
         if own_dir and not args.keep_index:
             shutil.rmtree(path.parent, ignore_errors=True)
-    if args.compare:
-        result["compare"] = compare(args, result, builds)
-    out = args.json or HERE / "out" / f"tantivy-{result['vendor']}-{docs}.json"
+    result = rounds[-1]
+    if len(rounds) > 1:
+        result = {**result, "rounds": rounds}
+        if args.compare:
+            result["median_ratios"] = median_ratios([r["compare"]["ratios"] for r in rounds])
+            print(f"median of {len(rounds)} rounds, yangguang ÷ baseline: {result['median_ratios']}")
+    out = args.json or HERE / "out" / f"tantivy-{result['vendor']}-{result['documents']}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
-    _print(result)
     if own_dir and args.keep_index:
         print(f"index kept: {path}")
     print(f"JSON: {out}")
