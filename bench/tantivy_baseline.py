@@ -45,6 +45,7 @@ import multiprocessing
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -400,12 +401,24 @@ def reindex_yangguang(args, workers: int) -> dict:
 
 
 def compare(args, result: dict, reindex: dict) -> dict:
-    """search_bench.py on the same database, then yangguang ÷ baseline."""
+    """search_bench.py on the same database, then yangguang ÷ baseline. search_bench.py waits
+    for every user process, so a user that dies (SQLite: "database is locked" under load) would
+    hang it: after --compare-timeout seconds it is stopped and the round has no ratios."""
     with tempfile.TemporaryDirectory(prefix="tantivy-compare-") as tmp:
         out = Path(tmp) / "search.json"
-        subprocess.run([sys.executable, str(HERE / "search_bench.py"), *_db_args(args), f"--json={out}",
-                        f"--users={args.users}", f"--rounds={args.rounds}",
-                        f"--concurrent-rounds={args.concurrent_rounds}"], check=True, stdout=subprocess.DEVNULL)
+        # its own session, so that on a timeout its user processes are stopped with it
+        proc = subprocess.Popen([sys.executable, str(HERE / "search_bench.py"), *_db_args(args), f"--json={out}",
+                                 f"--users={args.users}", f"--rounds={args.rounds}",
+                                 f"--concurrent-rounds={args.concurrent_rounds}"], stdout=subprocess.DEVNULL,
+                                start_new_session=True)
+        try:
+            status = proc.wait(timeout=args.compare_timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            status = f"stopped after {args.compare_timeout} s"
+        if status != 0:
+            return {"error": f"search_bench.py: {status}", "reindex": reindex, "ratios": None}
         yg = json.loads(out.read_text())
     size = yangguang_index_bytes()
     base = result
@@ -456,7 +469,7 @@ def one_round(args, builds: list[int], path: Path, org_ids: dict) -> dict:
 
 
 def median_ratios(all_ratios: list[dict]) -> dict:
-    out = {}
+    out: dict = {"rounds": len(all_ratios)}
     for key in ("single_user_p95", "concurrent_p95", "index_size"):
         values = [r[key] for r in all_ratios if r[key] is not None]
         out[key] = round(statistics.median(values), 2) if values else None
@@ -484,6 +497,9 @@ def _print(result: dict) -> None:
         f"{r['params']} {r['median_ms']} ({r['total']})" for r in slow))
     cmp = result.get("compare")
     if not cmp:
+        return
+    if cmp.get("error"):
+        print(f"compare: {cmp['error']}; yangguang's rebuild: {cmp['reindex']}")
         return
     yg, r = cmp["search_bench"], cmp["ratios"]
     print(f"yangguang search() ({yg['vendor']}): single user p50/p95 {yg['single_user']['p50_ms']}/"
@@ -520,11 +536,14 @@ def main(argv=None) -> int:
     p.add_argument("--compare", action="store_true",
                    help="also run yangguang's search-reindex and search_bench.py on the same database, and the ratios")
     p.add_argument("--no-reindex", action="store_true", help="with --compare: skip yangguang's rebuild")
+    p.add_argument("--compare-timeout", type=int, default=1800,
+                   help="seconds search_bench.py may take before the round is given up (default 1800)")
     p.add_argument("--repeat", type=int, default=1,
                    help="whole rounds (builds, searches, and with --compare yangguang's), one after another")
     p.add_argument("--json", type=Path, help="where to write the JSON result")
     p.add_argument("--reindex-child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # each round's figures show as they come (nohup … > file)
     if args.reindex_child:
         return reindex_child(args)
     _setup(args)
@@ -549,7 +568,8 @@ def main(argv=None) -> int:
     if len(rounds) > 1:
         result = {**result, "rounds": rounds}
         if args.compare:
-            result["median_ratios"] = median_ratios([r["compare"]["ratios"] for r in rounds])
+            result["median_ratios"] = median_ratios([r["compare"]["ratios"] for r in rounds
+                                                     if r["compare"]["ratios"]])
             print(f"median of {len(rounds)} rounds, yangguang ÷ baseline: {result['median_ratios']}")
     out = args.json or HERE / "out" / f"tantivy-{result['vendor']}-{result['documents']}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
