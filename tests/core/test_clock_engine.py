@@ -266,3 +266,22 @@ def test_latest_start_due_before_is_tight(day):
     latest = LIMIT.latest_start_due_before(at, CAL)
     assert CAL.add_working_days(latest, 20).date < last
     assert CAL.add_working_days(latest + timedelta(days=1), 20).date >= last
+
+
+def test_a_pause_running_over_a_holiday_never_reads_overdue():
+    """Found by the property above: a pause begun on the due date (2025-09-19) and still running
+    on 2025-10-01 (National Day) read 已超期 since 10-01 — the units it covered moved the due date
+    only to the last working day before the holiday — and not overdue again on 10-09. The due date
+    never falls before the pause's end: the next working day after it."""
+    start = D("2025-08-01")
+    events = [clock.Event(clock.EXTENSION, start, days=1, tag="extension"),
+              clock.Event(clock.EXTENSION, start, days=14, tag="extension"),
+              clock.Event(clock.PAUSE, D("2025-09-19"), tag="pause")]
+    on_holiday = clock.read(start, LIMIT, events, CAL, D("2025-10-01"))
+    assert on_holiday.due == D("2025-10-09") and on_holiday.overdue_since() is None
+    assert on_holiday.light(CAL, D("2025-10-01")) == clock.PAUSED
+    after = clock.read(start, LIMIT, events, CAL, D("2025-10-09"))
+    assert after.due == D("2025-10-09") and after.overdue_since() is None
+    ended = clock.read(start, LIMIT, [*events[:2], clock.Event(clock.PAUSE, D("2025-09-19"), D("2025-10-03"),
+                                                                tag="pause")], CAL, D("2025-10-20"))
+    assert ended.due == D("2025-10-09") and ended.overdue_since() == D("2025-10-10")

@@ -29,7 +29,9 @@ How the reading is built (`read`):
 1. Waits are checked against the plain limit from the start date; the latest timely wait that
    has no restart on or after it leaves the item waiting (no due date); otherwise the count
    starts again from the first restart after the latest wait.
-2. Pauses and extensions are applied in date order against the due date as it stood that day.
+2. Pauses and extensions are applied in date order against the due date as it stood that day. A
+   pause moves the due date by the units it covered, and never to a day before the pause's end
+   (a pause begun on the due date and ending on a holiday: the next working day).
    **Late stays late**: an event dated after that due date is recorded (`Reading.late_events`, with
    the due date it came after) but does not move it, so the item stays overdue from
    `Reading.overdue_since` on, whatever is recorded afterwards.
@@ -465,6 +467,12 @@ def read(start: date, limit: Limit, events: Iterable[Event], calendar, today: da
             due, p = limit.add(due, days, calendar)
             provisional |= p
             pauses.append((e.start, end))
+        if due < end:
+            # No unit was left when the pause began (it began on the due date) and it ends — or, running,
+            # is read — on a non-working day: the time runs out the day the pause ends, rolled onto the
+            # next working day (《民法典》第二百零三条), never a day before that end. Without this a
+            # pause still running over a holiday read as overdue, and not overdue again after it.
+            due = next_working_day(calendar, end)
         paused_total += days
         lines.append(w.pause.format(date=_fmt(e.start), end=_fmt(end), state=state, what=what, days=days,
                                     unit=unit, due=_fmt(due)))
