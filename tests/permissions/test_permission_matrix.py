@@ -392,7 +392,6 @@ NOT_ROWS = {
     "reads_region": "region-wide figures",
     "supervisors_among": "who is notified",
     "is_system_admin": "part of can_requeue_messages / can_change_settings",
-    "is_clerk_of": "part of can_draft",
     "review_role": "the publishing state table's level → role",
     "sees_retro_queue": "which queue the desk lists",
     "reads_application": "reading a case, checked by the 404s of the disclosure rows' channels",

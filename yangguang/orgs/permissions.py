@@ -125,11 +125,6 @@ def can_draft(user, org) -> bool:
     return acts_in_org(user, org) and _has(user, Role.CLERK, Role.URGENT)
 
 
-def is_clerk_of(user, org) -> bool:
-    """信息员 of ``org``: offered the draft, submit and new-edition buttons."""
-    return acts_in_org(user, org) and _has(user, Role.CLERK)
-
-
 def review_role(edition) -> str | None:
     from yangguang.publishing.services.review import role_for_level
 

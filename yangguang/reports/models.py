@@ -86,7 +86,3 @@ class ReportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report}（第{self.number}版）"
-
-    @property
-    def is_correction(self) -> bool:
-        return bool(self.correction_reason)

@@ -157,9 +157,6 @@ def reports_sentences(facts: dict) -> list[str]:
     return out
 
 
-def reports_sentence(facts: dict) -> str:
-    return "".join(reports_sentences(facts))
-
 
 def best_sentence(facts: dict) -> str:
     if not facts["best"]:

@@ -68,23 +68,6 @@ def clock_blocker(app: Application, on: date) -> str | None:
     return None
 
 
-def request_blocker(user, app: Application, today: date | None = None) -> str | None:
-    """Why ``user`` cannot ask for an extension today, or None."""
-    if not can_request(user, app):
-        return str(REQUEST_REFUSED)
-    problem = clock_blocker(app, today or timezone.localdate())
-    if problem is None and pending(app) is not None:
-        return _("已有待审批的延期申请。")
-    return problem
-
-
-def approve_blocker(user, ask: ExtensionRequest, today: date | None = None) -> str | None:
-    """Why ``user`` cannot approve ``ask`` today, or None."""
-    if not can_decide(user, ask.application):
-        return _("延期须经受理机关政府信息公开工作机构负责人（政务公开办或主要领导）批准。")
-    return clock_blocker(ask.application, today or timezone.localdate())
-
-
 def _invalid(title: str, errors: list[str]) -> InvalidInput:
     """One problem is the message itself; several are listed under ``title``."""
     return InvalidInput(errors[0]) if len(errors) == 1 else InvalidInput(title, details=errors)

@@ -71,10 +71,6 @@ class Document(models.Model):
     def is_public(self) -> bool:
         return self.live_edition_id is not None and self.withdrawn_at is None and self.removed_at is None
 
-    @property
-    def url_key(self) -> str:
-        return self.index_number or str(self.public_id)
-
 
 class Edition(models.Model):
     """One version of a document's content and metadata, moving through the review workflow."""
