@@ -33,6 +33,7 @@ from typing import Any
 from django.apps import apps as global_apps
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 HOLIDAY = "holiday"
 MAKEUP_WORKDAY = "makeup_workday"
@@ -181,17 +182,20 @@ def _check_row(where: str, raw_date: Any, raw_kind: Any, raw_name: Any, errors: 
     before = len(errors)
     d = _parse_date(str(raw_date or ""))
     if d is None:
-        errors.append(f"{where}：日期“{raw_date or ''}”无效，应为YYYY-MM-DD格式的真实日期")
+        errors.append(_("%(where)s：日期“%(value)s”无效，应为YYYY-MM-DD格式的真实日期")
+                      % {"where": where, "value": raw_date or ""})
     kind = KIND_ALIASES.get(str(raw_kind or "").strip())
     if kind is None:
-        errors.append(f"{where}：类型“{raw_kind or ''}”无效，应为 holiday/休（放假）或 makeup_workday/班（调休上班）")
+        errors.append(_("%(where)s：类型“%(value)s”无效，应为 holiday/休（放假）或 makeup_workday/班（调休上班）")
+                      % {"where": where, "value": raw_kind or ""})
     name = str(raw_name or "").strip()
     if not name:
-        errors.append(f"{where}：缺少节日名称")
+        errors.append(_("%(where)s：缺少节日名称") % {"where": where})
     elif len(name) > 100:
-        errors.append(f"{where}：节日名称过长（最多100字）")
+        errors.append(_("%(where)s：节日名称过长（最多%(max)d字）") % {"where": where, "max": 100})
     if d is not None and kind == MAKEUP_WORKDAY and d.weekday() < 5:
-        errors.append(f"{where}：{d:%Y-%m-%d}是周{WEEKDAYS[d.weekday()]}，本来就是工作日，不能登记为调休上班")
+        errors.append(_("%(where)s：%(date)s是周%(weekday)s，本来就是工作日，不能登记为调休上班")
+                      % {"where": where, "date": f"{d:%Y-%m-%d}", "weekday": WEEKDAYS[d.weekday()]})
     if len(errors) > before:
         return None
     return DayRow(d, kind, name)  # type: ignore[arg-type]
@@ -205,9 +209,9 @@ def _csv_rows(text: str, errors: list[str]) -> list[tuple[int, DayRow | None]]:
             continue
         if not out and cells[0].lower() in {"date", "日期"}:
             continue
-        where = f"第{lineno}行"
+        where = _("第%(line)d行") % {"line": lineno}
         if len(cells) != 3:
-            errors.append(f"{where}：应有3列（日期,类型,名称），实际{len(cells)}列")
+            errors.append(_("%(where)s：应有3列（日期,类型,名称），实际%(count)d列") % {"where": where, "count": len(cells)})
             out.append((lineno, None))
             continue
         out.append((lineno, _check_row(where, *cells, errors)))
@@ -218,18 +222,18 @@ def _json_rows(text: str, errors: list[str]) -> list[tuple[int, DayRow | None]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        errors.append(f"JSON格式错误：第{e.lineno}行第{e.colno}列")
+        errors.append(_("JSON格式错误：第%(line)d行第%(column)d列") % {"line": e.lineno, "column": e.colno})
         return []
     if isinstance(data, dict):
         data = data.get("days")
     if not isinstance(data, list):
-        errors.append("JSON文件应为对象列表，或含“days”列表的对象")
+        errors.append(_("JSON文件应为对象列表，或含“days”列表的对象"))
         return []
     out = []
     for i, item in enumerate(data, start=1):
-        where = f"第{i}条"
+        where = _("第%(item)d条") % {"item": i}
         if not isinstance(item, dict):
-            errors.append(f"{where}：应为含 date、kind、name 的对象")
+            errors.append(_("%(where)s：应为含 date、kind、name 的对象") % {"where": where})
             out.append((i, None))
             continue
         out.append((i, _check_row(where, item.get("date"), item.get("kind"), item.get("name"), errors)))
@@ -241,19 +245,20 @@ def parse_calendar_text(text: str, *, fmt: str = "csv") -> list[DayRow]:
     errors: list[str] = []
     text = text.removeprefix("\ufeff")
     parsed = _json_rows(text, errors) if fmt == "json" else _csv_rows(text, errors)
-    unit = "条" if fmt == "json" else "行"
     seen: dict[date, int] = {}
     rows: list[DayRow] = []
     for line, row in parsed:
         if row is None:
             continue
         if row.date in seen:
-            errors.append(f"第{line}{unit}：{row.date:%Y-%m-%d}与第{seen[row.date]}{unit}重复")
+            duplicate = (_("第%(line)d条：%(date)s与第%(first)d条重复") if fmt == "json"
+                         else _("第%(line)d行：%(date)s与第%(first)d行重复"))
+            errors.append(duplicate % {"line": line, "date": f"{row.date:%Y-%m-%d}", "first": seen[row.date]})
             continue
         seen[row.date] = line
         rows.append(DayRow(row.date, row.kind, row.name, line))
     if not parsed and not errors:
-        errors.append("文件中没有任何日期")
+        errors.append(_("文件中没有任何日期"))
     if errors:
         raise CalendarFileError(errors)
     return rows
@@ -264,9 +269,9 @@ def parse_calendar_file(path: str | Path) -> list[DayRow]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as e:
-        raise CalendarFileError([f"找不到文件：{path}"]) from e
+        raise CalendarFileError([_("找不到文件：%(path)s") % {"path": path}]) from e
     except UnicodeDecodeError as e:
-        raise CalendarFileError([f"文件不是UTF-8编码：{path.name}"]) from e
+        raise CalendarFileError([_("文件不是UTF-8编码：%(name)s") % {"name": path.name}]) from e
     fmt = "json" if path.suffix.lower() == ".json" else "csv"
     return parse_calendar_text(text, fmt=fmt)
 
@@ -285,7 +290,7 @@ def load_calendar(rows: list[DayRow], *, source: str, note: str = "", actor: Any
     for r in rows:
         by_year.setdefault(r.date.year, []).append(r)
     if not by_year:
-        raise CalendarFileError(["文件中没有任何日期"])
+        raise CalendarFileError([_("文件中没有任何日期")])
     with transaction.atomic():
         before = {y.year: (y.source, y.days.count()) for y in CalendarYear.objects.filter(year__in=list(by_year))}
         years = _write_years(by_year, source=source[:200], note=note, replace=True)

@@ -28,20 +28,41 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 HOLIDAY = "holiday"
 MAKEUP_WORKDAY = "makeup_workday"
 WEEKDAY = "weekday"
 WEEKEND = "weekend"
-WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+WEEKDAY_NAMES = (gettext_lazy("周一"), gettext_lazy("周二"), gettext_lazy("周三"), gettext_lazy("周四"),
+                 gettext_lazy("周五"), gettext_lazy("周六"), gettext_lazy("周日"))
 ONE_DAY = timedelta(days=1)
 
 
 def weekday_name(d: date) -> str:
-    return WEEKDAY_NAMES[d.weekday()]
+    return str(WEEKDAY_NAMES[d.weekday()])
 
 
 def provisional_reason(year: int) -> str:
-    return f"暂定：{year}年节假日安排未录入，按周一至周五计算"
+    return _("暂定：%(year)d年节假日安排未录入，按周一至周五计算") % {"year": year}
+
+
+def _reason_text(kind: str, name: str = "", provisional_year: int | None = None) -> str:
+    """DayInfo.reason: "工作日", "周末", "法定节假日：国庆节、中秋节", "调休上班：国庆节、中秋节",
+    or for a year not loaded "暂定：2031年节假日安排未录入，按周一至周五计算" ("周末（暂定：…）")."""
+    if provisional_year is not None:
+        reason = provisional_reason(provisional_year)
+        return _("周末（%(reason)s）") % {"reason": reason} if kind == WEEKEND else reason
+    if kind == HOLIDAY:
+        return _("法定节假日：%(name)s") % {"name": name}
+    if kind == MAKEUP_WORKDAY:
+        return _("调休上班：%(name)s") % {"name": name}
+    return _("周末") if kind == WEEKEND else _("工作日")
+
+
+_reason = lazy(_reason_text, str)
 
 
 @dataclass(frozen=True)
@@ -50,8 +71,7 @@ class DayInfo:
 
     date: date
     working: bool
-    # "工作日", "周末", "法定节假日：国庆节、中秋节", "调休上班：国庆节、中秋节",
-    # or for a year not loaded "暂定：2031年节假日安排未录入，按周一至周五计算" ("周末（暂定：…）").
+    # a lazy string, see _reason_text: "工作日", "周末", "法定节假日：国庆节、中秋节", …
     reason: str
     kind: str = WEEKDAY  # WEEKDAY, WEEKEND, HOLIDAY or MAKEUP_WORKDAY
     name: str = ""  # the holiday's name for HOLIDAY / MAKEUP_WORKDAY
@@ -87,7 +107,7 @@ class Calendar:
         self._loaded = frozenset(loaded_years)
         stray = {d.year for d in self._days} - self._loaded
         if stray:
-            raise ValueError(f"节假日数据所属年份未标记为已录入：{sorted(stray)}")
+            raise ValueError(_("节假日数据所属年份未标记为已录入：%(years)s") % {"years": sorted(stray)})
 
     @classmethod
     def from_db(cls) -> Calendar:
@@ -117,33 +137,37 @@ class Calendar:
         return year in self._loaded
 
     def info(self, d: date) -> DayInfo:
-        """Whether `d` is a working day, and the reason."""
+        """Whether `d` is a working day, and the reason (translated when read: the clock asks this
+        for every day it counts, and a gettext call costs more than the rest of the day's work)."""
         weekend = d.weekday() >= 5
         if not self.loaded(d.year):
-            reason = provisional_reason(d.year)
-            if weekend:
-                return DayInfo(d, False, f"周末（{reason}）", WEEKEND, provisional=True)
-            return DayInfo(d, True, reason, WEEKDAY, provisional=True)
+            kind = WEEKEND if weekend else WEEKDAY
+            return DayInfo(d, not weekend, _reason(kind, "", d.year), kind, provisional=True)
         exception = self._days.get(d)
         if exception is not None:
             kind, name = exception
             if kind == HOLIDAY:
-                return DayInfo(d, False, f"法定节假日：{name}", HOLIDAY, name)
+                return DayInfo(d, False, _reason(HOLIDAY, name), HOLIDAY, name)
             if kind == MAKEUP_WORKDAY:
-                return DayInfo(d, True, f"调休上班：{name}", MAKEUP_WORKDAY, name)
+                return DayInfo(d, True, _reason(MAKEUP_WORKDAY, name), MAKEUP_WORKDAY, name)
         if weekend:
-            return DayInfo(d, False, "周末", WEEKEND)
-        return DayInfo(d, True, "工作日", WEEKDAY)
+            return DayInfo(d, False, _reason(WEEKEND), WEEKEND)
+        return DayInfo(d, True, _reason(WEEKDAY), WEEKDAY)
 
     def is_working_day(self, d: date) -> bool:
-        return self.info(d).working
+        """`info(d).working` without building the reason."""
+        if d.year in self._loaded:
+            exception = self._days.get(d)
+            if exception is not None and exception[0] in (HOLIDAY, MAKEUP_WORKDAY):
+                return exception[0] == MAKEUP_WORKDAY
+        return d.weekday() < 5
 
     def add_working_days(self, start: date, n: int) -> Result:
         """The N-th working day strictly after `start` (《民法典》第二百零一条: the start day is not
         counted). n == 0 returns `start` itself, unchanged and not provisional, even when `start` is
         not a working day: no day is counted. Raises ValueError for n < 0 or beyond the year 9999."""
         if n < 0:
-            raise ValueError("工作日数不能为负数")
+            raise ValueError(_("工作日数不能为负数"))
         steps: list[DayInfo] = []
         d, counted = start, 0
         try:
@@ -153,7 +177,7 @@ class Calendar:
                 steps.append(info)
                 counted += info.working
         except OverflowError as e:
-            raise ValueError("超出可计算的日期范围") from e
+            raise ValueError(_("超出可计算的日期范围")) from e
         return Result(start, n, d, any(s.provisional for s in steps), tuple(steps))
 
     def count_working_days(self, start: date, end: date) -> int:
@@ -201,25 +225,26 @@ def explain_steps(result: Result) -> list[ExplainedDay]:
         if info.working:
             ordinal += 1
             note = "" if info.kind == WEEKDAY and not info.provisional else f"（{info.reason}）"
-            out.append(ExplainedDay(info, ordinal, f"第{ordinal}个工作日{note}"))
+            out.append(ExplainedDay(info, ordinal, _("第%(n)d个工作日") % {"n": ordinal} + note))
         elif info.kind == HOLIDAY:
-            out.append(ExplainedDay(info, 0, f"不计：法定节假日（{info.name}）"))
+            out.append(ExplainedDay(info, 0, _("不计：法定节假日（%(name)s）") % {"name": info.name}))
         else:
-            out.append(ExplainedDay(info, 0, f"不计：{info.reason}"))
+            out.append(ExplainedDay(info, 0, _("不计：%(reason)s") % {"reason": info.reason}))
     return out
 
 
 def summary(result: Result) -> str:
     """One sentence with the result, the counting rule and, if provisional, why."""
-    head = f"结果：{result.date:%Y-%m-%d} {weekday_name(result.date)}"
+    values = {"date": f"{result.date:%Y-%m-%d}", "weekday": weekday_name(result.date),
+              "start": f"{result.start:%Y-%m-%d}", "n": result.n}
     if result.n == 0:
-        text = f"{head}（工作日数为0，即起算日当日）"
+        text = _("结果：%(date)s %(weekday)s（工作日数为0，即起算日当日）") % values
     else:
-        text = (f"{head}，即{result.start:%Y-%m-%d}之后第{result.n}个工作日"
-                f"（起算日当日不计，自次日开始计算，《民法典》第二百零一条）")
+        text = _("结果：%(date)s %(weekday)s，即%(start)s之后第%(n)d个工作日"
+                 "（起算日当日不计，自次日开始计算，《民法典》第二百零一条）") % values
     if result.provisional:
-        years = "、".join(f"{y}年" for y in result.provisional_years)
-        text += f"。暂定：{years}节假日安排未录入，按周一至周五计算，录入后自动重新计算"
+        years = "、".join(_("%(year)d年") % {"year": y} for y in result.provisional_years)
+        text += _("。暂定：%(years)s节假日安排未录入，按周一至周五计算，录入后自动重新计算") % {"years": years}
     return text
 
 

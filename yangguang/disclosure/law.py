@@ -49,7 +49,7 @@ ORGANIZATION_TYPES = tuple(t for t in ApplicantType.values if t != ApplicantType
 def is_organization(applicant_type: str) -> bool:
     """True for the five sub-columns of 法人或其他组织, False for 自然人."""
     if applicant_type not in ApplicantType.values:
-        raise ValueError(f"未知的申请人类型：{applicant_type}")
+        raise ValueError(_("未知的申请人类型：%(value)s") % {"value": applicant_type})
     return applicant_type in ORGANIZATION_TYPES
 
 
@@ -122,7 +122,7 @@ def is_valid_outcome(code: str) -> bool:
 
 def _check_outcome(code: str) -> None:
     if not is_valid_outcome(code):
-        raise ValueError(f"未知的办理结果代码：{code}")
+        raise ValueError(_("未知的办理结果代码：%(code)s") % {"code": code})
 
 
 def outcome_label(code: str) -> str:
@@ -231,7 +231,7 @@ _PATHS: dict[str, tuple[str, ...]] = {
     REFUSE_TO_HANDLE: REFUSE_TO_HANDLE_OUTCOMES,
     BY_PROCESS: PROCESS_OUTCOMES,
 }
-_PATH_LABELS = {REFUSE_TO_HANDLE: "不予处理告知书", BY_PROCESS: "程序性办结"}
+_PATH_LABELS = {REFUSE_TO_HANDLE: _("不予处理告知书"), BY_PROCESS: _("程序性办结")}
 
 
 def allowed_outcomes(reply_type: str) -> tuple[str, ...]:
@@ -240,27 +240,27 @@ def allowed_outcomes(reply_type: str) -> tuple[str, ...]:
     try:
         return _PATHS[reply_type]
     except KeyError:
-        raise ValueError(f"未知的答复类型：{reply_type}") from None
+        raise ValueError(_("未知的答复类型：%(value)s") % {"value": reply_type}) from None
 
 
 def _path_label(reply_type: str) -> str:
     if reply_type in ReplyType.values:
         return str(ReplyType(reply_type).label)
-    return _PATH_LABELS[reply_type]
+    return str(_PATH_LABELS[reply_type])
 
 
 def check_pair(reply_type: str, outcome: str) -> str | None:
     """None when the pair is consistent, else the Chinese message to show on the reply form."""
     if reply_type not in _PATHS:
-        return f"未知的答复类型：{reply_type}"
+        return _("未知的答复类型：%(value)s") % {"value": reply_type}
     if not is_valid_outcome(outcome):
-        return f"未知的办理结果代码：{outcome}"
+        return _("未知的办理结果代码：%(code)s") % {"code": outcome}
     allowed = _PATHS[reply_type]
     if outcome in allowed:
         return None
     choices = "、".join(f"{c} {outcome_label(c)}" for c in allowed)
-    return (f"答复类型“{_path_label(reply_type)}”与办理结果“{outcome} {outcome_label(outcome)}”不一致，"
-            f"可选：{choices}")
+    return _("答复类型“%(reply)s”与办理结果“%(outcome)s %(label)s”不一致，可选：%(choices)s") % {
+        "reply": _path_label(reply_type), "outcome": outcome, "label": outcome_label(outcome), "choices": choices}
 
 
 # --- remedies told on a reply (答复书、不予处理告知书的救济途径) ---------------------------------------

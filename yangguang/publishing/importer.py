@@ -37,7 +37,9 @@ from typing import NamedTuple
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yangguang.core.errors import InvalidInput
 from yangguang.core.imports import check_header, csv_row_problems, fail_run, parse_json_object, start_run
@@ -65,7 +67,16 @@ CHUNK_SIZE = 250  # rows per task of a validation worker
 PROGRESS_SECONDS = 3.0
 KEEP_ERRORS = 1000  # the first ones are kept verbatim; the rest are only counted
 PUBLISHED_AT = dtime(9, 0)  # migrated documents go live at 09:00 local time of their 发布日期
-MAX_LENGTHS = {"doc_number": ("发文字号", 100), "keywords": ("主题词", 200), "abolished_by": ("废止依据文件", 200)}
+MAX_LENGTHS = {"doc_number": (gettext_lazy("发文字号"), 100), "keywords": (gettext_lazy("主题词"), 200),
+               "abolished_by": (gettext_lazy("废止依据文件"), 200)}
+# Labels in row errors, lazy: translated only when a row has an error (a gettext call per row costs).
+DATE_LABELS = {"published_date": gettext_lazy("发布日期"), "written_date": gettext_lazy("成文日期"),
+               "validity_date": gettext_lazy("失效/废止日期")}
+CODED_FIELDS = (("topic", gettext_lazy("主题分类"), Topic, None), ("genre", gettext_lazy("体裁"), Genre, None),
+                ("validity", gettext_lazy("有效性"), Validity, Validity.VALID))
+SCREENED_LABELS = (("title", gettext_lazy("标题")), ("body_text", gettext_lazy("正文")))
+NOT_A_DATE = gettext_lazy("不是有效日期")
+NOT_A_DATE_FORMAT = gettext_lazy("不是有效日期（应为YYYY-MM-DD、YYYY/MM/DD或YYYY年M月D日）")
 
 _DATE_FORMATS = [re.compile(p) for p in (
     r"(\d{4})-(\d{1,2})-(\d{1,2})", r"(\d{4})/(\d{1,2})/(\d{1,2})", r"(\d{4})年(\d{1,2})月(\d{1,2})日",
@@ -133,9 +144,9 @@ def iter_records(path: Path) -> Iterator[tuple[int, dict | list[str]]]:
             elif suffix == ".csv":
                 yield from _iter_csv(fh)
             else:
-                raise InvalidInput("文件应为 .csv、.jsonl 或 .ndjson 格式。")
+                raise InvalidInput(_("文件应为 .csv、.jsonl 或 .ndjson 格式。"))
         except UnicodeDecodeError:
-            raise InvalidInput("文件不是UTF-8编码，请另存为UTF-8后再导入。") from None
+            raise InvalidInput(_("文件不是UTF-8编码，请另存为UTF-8后再导入。")) from None
 
 
 def _iter_jsonl(fh) -> Iterator[tuple[int, dict | list[str]]]:
@@ -160,21 +171,22 @@ def _iter_csv(fh) -> Iterator[tuple[int, dict | list[str]]]:
 
 
 @lru_cache(maxsize=20000)
-def parse_date(raw: str) -> date | str | None:
-    """None when empty, the date, or why it is not one."""
+def parse_date(raw: str) -> date | Promise | None:
+    """None when empty, the date, or why it is not one (a lazy string: the cache outlives a language)."""
     for pattern in _DATE_FORMATS if raw else ():
         if m := pattern.fullmatch(raw):
             try:
                 return date(int(m[1]), int(m[2]), int(m[3]))
             except ValueError:
-                return "不是有效日期"
-    return "不是有效日期（应为YYYY-MM-DD、YYYY/MM/DD或YYYY年M月D日）" if raw else None
+                return NOT_A_DATE
+    return NOT_A_DATE_FORMAT if raw else None
 
 
-def _date(rec: dict, name: str, label: str, errors: list[str]) -> date | None:
+def _date(rec: dict, name: str, errors: list[str]) -> date | None:
     value = parse_date(rec[name])
-    if isinstance(value, str):
-        errors.append(f"{label}“{rec[name]}”{value}")
+    if isinstance(value, Promise):
+        errors.append(_("%(label)s“%(value)s”%(problem)s") % {"label": DATE_LABELS[name], "value": rec[name],
+                                                               "problem": value})
         return None
     return value
 
@@ -188,41 +200,43 @@ def check_row(rec: dict, cat: _Catalog, errors: list[str], *, full: bool = True)
     n_before = len(errors)
     org = cat.orgs.get(rec["org_code"].upper())
     if not rec["org_code"]:
-        errors.append("机构代码为空")
+        errors.append(_("机构代码为空"))
     elif org is None:
-        errors.append(f"机构代码{rec['org_code']}不存在")
+        errors.append(_("机构代码%(code)s不存在") % {"code": rec["org_code"]})
     column_id = None
     if not rec["column"]:
-        errors.append("栏目为空")
+        errors.append(_("栏目为空"))
     elif org is not None:
         key = (org[0], rec["column"])
         column_id = cat.by_slug.get(key) or cat.by_name.get(key)
         if column_id is None:
-            errors.append(f"栏目“{rec['column']}”在该机构中" + ("名称不唯一，请用网址标识" if key in cat.by_name
-                                                              else "不存在"))
+            problem = _("栏目“%(column)s”在该机构中名称不唯一，请用网址标识") if key in cat.by_name \
+                else _("栏目“%(column)s”在该机构中不存在")
+            errors.append(problem % {"column": rec["column"]})
     title = rec["title"]
     if not title:
-        errors.append("标题为空")
+        errors.append(_("标题为空"))
     elif len(title) > 300:
-        errors.append(f"标题超过300个字（{len(title)}字）")
+        errors.append(_("标题超过%(max)d个字（%(length)d字）") % {"max": 300, "length": len(title)})
     for name, (label, limit) in MAX_LENGTHS.items():
         if len(rec[name]) > limit:
-            errors.append(f"{label}超过{limit}个字")
-    published = _date(rec, "published_date", "发布日期", errors)
-    written = _date(rec, "written_date", "成文日期", errors)
-    validity_date = _date(rec, "validity_date", "失效/废止日期", errors)
+            errors.append(_("%(label)s超过%(max)d个字") % {"label": label, "max": limit})
+    published = _date(rec, "published_date", errors)
+    written = _date(rec, "written_date", errors)
+    validity_date = _date(rec, "validity_date", errors)
     if published is None and rec["published_date"] == "":
-        errors.append("发布日期为空")
+        errors.append(_("发布日期为空"))
     elif published is not None and published > cat.today:
-        errors.append(f"发布日期“{rec['published_date']}”晚于今天")
+        errors.append(_("发布日期“%(date)s”晚于今天") % {"date": rec["published_date"]})
     if written and published and written > published:
-        errors.append(f"成文日期“{rec['written_date']}”晚于发布日期“{rec['published_date']}”")
+        errors.append(_("成文日期“%(written)s”晚于发布日期“%(published)s”")
+                      % {"written": rec["written_date"], "published": rec["published_date"]})
     codes = {}
-    for name, label, choices, default in (("topic", "主题分类", Topic, None), ("genre", "体裁", Genre, None),
-                                          ("validity", "有效性", Validity, Validity.VALID)):
+    for name, label, choices, default in CODED_FIELDS:
         codes[name] = _lookup(choices, rec[name]) if rec[name] else default
         if codes[name] is None:
-            errors.append(f"{label}为空" if not rec[name] else f"{label}“{rec[name]}”不正确")
+            errors.append(_("%(label)s为空") % {"label": label} if not rec[name]
+                          else _("%(label)s“%(value)s”不正确") % {"label": label, "value": rec[name]})
     if len(errors) > n_before:
         return None
     fields = {
@@ -245,10 +259,11 @@ def check_row(rec: dict, cat: _Catalog, errors: list[str], *, full: bool = True)
 def screen_row(row: _Row, errors: list[str]) -> int:
     """Blocking findings become errors; returns the number of warnings."""
     warnings = 0
-    for label, text in (("标题", row.fields["title"]), ("正文", row.fields["body_text"])):
-        for f in screen_text(text):
+    for field, label in SCREENED_LABELS:
+        for f in screen_text(row.fields[field]):
             if f.severity == BLOCKING:
-                errors.append(f"{label}含阻断性审查发现（{f.label}）：{mask_text(f.text)}")
+                errors.append(_("%(label)s含阻断性审查发现（%(finding)s）：%(text)s")
+                              % {"label": label, "finding": f.label, "text": mask_text(f.text)})
             else:
                 warnings += 1
     return warnings
@@ -317,12 +332,12 @@ def validate_file(path: Path, cat: _Catalog, progress=None, workers: int = 1):
         if row_errors:
             total_errors += len(row_errors)
             room = KEEP_ERRORS - len(errors)
-            errors.extend(f"第{line}行：{e}" for e in row_errors[: max(room, 0)])
+            errors.extend(_("第%(line)d行：%(error)s") % {"line": line, "error": e} for e in row_errors[: max(room, 0)])
         elif not total_errors:  # once the file is known bad, only errors matter
             org_id, year, ordinal = key
             groups.setdefault((org_id, year), array("q")).append((ordinal << 32) | seq)
         seq += 1
-        tick.tick(lambda _s, n=seq: f"已校验 {n} 行")
+        tick.tick(lambda _s, n=seq: _("已校验 %(n)d 行") % {"n": n})
     return errors, total_errors, warnings, groups, seq
 
 
@@ -363,7 +378,7 @@ def insert_file(path: Path, cat: _Catalog, serials: array, run: ImportRun, batch
         with transaction.atomic():
             import_runs.write_batch(run, docs, editions, per_org, by)
         docs.clear(), editions.clear(), per_org.clear()
-        tick.tick(lambda s, n=run.rows_done: f"已导入 {n}/{n_rows} 条，每秒 {(n - start) / s:.0f} 条")
+        tick.tick(lambda s, n=run.rows_done: _imported(n, n_rows, (n - start) / s))
 
     for seq, (_line, rec) in enumerate(iter_records(path)):
         if seq < start:
@@ -387,7 +402,11 @@ def insert_file(path: Path, cat: _Catalog, serials: array, run: ImportRun, batch
         flush()
     if run.rows_done != n_rows:
         raise _changed(n_rows, run, batched)
-    tick.tick(lambda s, n=run.rows_done: f"已导入 {n}/{n_rows} 条，每秒 {(n - start) / s:.0f} 条", force=True)
+    tick.tick(lambda s, n=run.rows_done: _imported(n, n_rows, (n - start) / s), force=True)
+
+
+def _imported(done: int, total: int, per_second: float) -> str:
+    return _("已导入 %(done)d/%(total)d 条，每秒 %(rate).0f 条") % {"done": done, "total": total, "rate": per_second}
 
 
 @contextmanager
@@ -447,9 +466,10 @@ def import_documents(
         cat = _Catalog.load()
         errors, total, warnings, groups, n_rows = validate_file(path, cat, progress, workers)
         if total:
-            raise ImportFailed(f"导入失败，共{total}处错误，未导入任何文件：", details=errors, total=total)
+            raise ImportFailed(_("导入失败，共%(total)d处错误，未导入任何文件：") % {"total": total},
+                               details=errors, total=total)
         if not n_rows:
-            raise InvalidInput("文件中没有文件数据。")
+            raise InvalidInput(_("文件中没有文件数据。"))
         validated = time.monotonic() - t0
         with _bulk_writes(single_transaction=batch_rows is None):
             with transaction.atomic():

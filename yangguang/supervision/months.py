@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True, order=True)
@@ -17,7 +18,7 @@ class Month:
 
     def __post_init__(self):
         if not 1 <= self.month <= 12:
-            raise ValueError("月份应为1至12")
+            raise ValueError(_("月份应为1至12"))
 
     @classmethod
     def of(cls, d: date) -> Month:

@@ -33,6 +33,7 @@ class Command(BaseCommand):
             anchor = (int(m[1]), m[2])
         checked, broken = audit.verify(anchor=anchor)
         if broken is not None:
-            where = f"第{broken.event_id}号记录" if broken.event_id else "链尾"
-            raise CommandError(f"审计日志校验失败：{where}：{broken.reason}（此前{checked}条记录完好）")
-        self.stdout.write(f"审计日志完好：共{checked}条记录，哈希链连续，签名有效。")
+            where = _("第%(id)s号记录") % {"id": broken.event_id} if broken.event_id else _("链尾")
+            raise CommandError(_("审计日志校验失败：%(where)s：%(reason)s（此前%(checked)d条记录完好）")
+                               % {"where": where, "reason": broken.reason, "checked": checked})
+        self.stdout.write(_("审计日志完好：共%(checked)d条记录，哈希链连续，签名有效。") % {"checked": checked})

@@ -3,6 +3,7 @@
 from itertools import groupby
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from yangguang.core import calendar_seed
 from yangguang.core.models_calendar import CalendarDay, CalendarYear
@@ -49,38 +50,41 @@ class Command(BaseCommand):
         else:
             written = calendar_seed.seed_command(year, replace=replace)
             if written:
-                self.stdout.write(f"已从{calendar_seed.chinesecalendar_source()}录入：{'、'.join(map(str, written))}年")
+                self.stdout.write(_("已从%(source)s录入：%(years)s年") % {
+                    "source": calendar_seed.chinesecalendar_source(), "years": "、".join(map(str, written))})
             else:
-                self.stdout.write("没有需要录入的年份（已录入的年份未改动，如需覆盖请加 --replace）")
+                self.stdout.write(_("没有需要录入的年份（已录入的年份未改动，如需覆盖请加 --replace）"))
 
     def load(self, path: str | None, source: str, note: str) -> None:
         if not path:
-            raise CommandError("请指定要导入的文件：yangguang calendar load 文件")
+            raise CommandError(_("请指定要导入的文件：yangguang calendar load 文件"))
         from pathlib import Path
 
         try:
             rows = calendar_seed.parse_calendar_file(path)
             years = calendar_seed.load_calendar(rows, source=source or Path(path).name, note=note)
         except calendar_seed.CalendarFileError as e:
-            raise CommandError(f"导入失败，未写入任何数据（共{len(e.errors)}处错误）：\n" + "\n".join(e.errors)) from None
+            raise CommandError(_("导入失败，未写入任何数据（共%(count)d处错误）：") % {"count": len(e.errors)}
+                               + "\n" + "\n".join(e.errors)) from None
         holidays = sum(r.kind == calendar_seed.HOLIDAY for r in rows)
-        self.stdout.write(
-            f"已导入{'、'.join(f'{y}年' for y in years)}节假日安排：放假{holidays}天，调休上班{len(rows) - holidays}天。"
-        )
+        self.stdout.write(_("已导入%(years)s节假日安排：放假%(holidays)d天，调休上班%(workdays)d天。") % {
+            "years": "、".join(_("%(year)d年") % {"year": y} for y in years),
+            "holidays": holidays, "workdays": len(rows) - holidays})
 
     def show(self, raw: str | None) -> None:
         try:
             year = int(raw or "")
         except ValueError:
-            raise CommandError(f"年份“{raw or ''}”无效，应为四位数字，如2026") from None
+            raise CommandError(_("年份“%(value)s”无效，应为四位数字，如2026") % {"value": raw or ""}) from None
         loaded = CalendarYear.objects.filter(year=year).first()
         if loaded is None:
-            self.stdout.write(f"{year}年：未录入（{provisional_reason(year)}）")
+            self.stdout.write(_("%(year)d年：未录入（%(reason)s）") % {"year": year, "reason": provisional_reason(year)})
             return
-        self.stdout.write(f"{year}年：已录入（来源：{loaded.source}；录入时间：{loaded.loaded_at:%Y-%m-%d %H:%M}）")
+        self.stdout.write(_("%(year)d年：已录入（来源：%(source)s；录入时间：%(loaded_at)s）") % {
+            "year": year, "source": loaded.source, "loaded_at": f"{loaded.loaded_at:%Y-%m-%d %H:%M}"})
         days = list(CalendarDay.objects.filter(year=loaded).order_by("date"))
         if not days:
-            self.stdout.write("（该年没有放假或调休上班的调整）")
+            self.stdout.write(_("（该年没有放假或调休上班的调整）"))
         # Group by holiday, in the order of each holiday's first day off (its 调休 day may come earlier).
         first: dict[str, tuple] = {}
         for d in days:
@@ -91,11 +95,11 @@ class Command(BaseCommand):
             group = list(group)
             off = [d for d in group if d.kind == CalendarDay.HOLIDAY]
             work = [d for d in group if d.kind == CalendarDay.MAKEUP_WORKDAY]
-            line = f"{name}：放假{len(off)}天"
+            line = _("%(name)s：放假%(days)d天") % {"name": name, "days": len(off)}
             if off:
                 line += f"（{_dates(off)}）"
             if work:
-                line += f"；调休上班{_dates(work)}"
+                line += _("；调休上班%(dates)s") % {"dates": _dates(work)}
             self.stdout.write(line)
 
 

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yangguang.core.extract import RefusedFile, extract_text, sniff
 from yangguang.core.screening import BLOCKING, Finding, screen_text
@@ -15,7 +17,7 @@ EXIT_CLEAN = 0
 EXIT_BLOCKING = 1
 EXIT_ERROR = 2
 
-SEVERITY_LABELS = {BLOCKING: "阻断", "warning": "警告"}
+SEVERITY_LABELS = {BLOCKING: gettext_lazy("阻断"), "warning": gettext_lazy("警告")}
 
 
 class Command(BaseCommand):
@@ -58,32 +60,32 @@ class Command(BaseCommand):
             try:
                 return stream.read().decode("utf-8-sig"), ""
             except UnicodeDecodeError as exc:
-                raise CommandError("标准输入不是有效的UTF-8文本", returncode=EXIT_ERROR) from exc
+                raise CommandError(_("标准输入不是有效的UTF-8文本"), returncode=EXIT_ERROR) from exc
         file = Path(path)
         if not file.is_file():
-            raise CommandError(f"文件不存在：{path}", returncode=EXIT_ERROR)
+            raise CommandError(_("文件不存在：%(path)s") % {"path": path}, returncode=EXIT_ERROR)
         try:
             data = file.read_bytes()
         except OSError as exc:
-            raise CommandError(f"无法读取文件：{path}（{exc.strerror}）", returncode=EXIT_ERROR) from exc
+            raise CommandError(_("无法读取文件：%(path)s（%(reason)s）") % {"path": path, "reason": exc.strerror},
+                               returncode=EXIT_ERROR) from exc
         try:
             kind = sniff(data, file.name)
             text = extract_text(data, kind)
         except RefusedFile as exc:
             raise CommandError(f"{path}：{exc.message}", returncode=EXIT_ERROR) from exc
-        note = "" if text.strip() else f"未能从该文件提取文字（{kind.label}），请人工审查。"
+        note = "" if text.strip() else _("未能从该文件提取文字（%(kind)s），请人工审查。") % {"kind": kind.label}
         return text, note
 
     def _print_listing(self, findings: list[Finding], note: str) -> None:
         if note:
             self.stdout.write(note)
         for f in findings:
-            severity = SEVERITY_LABELS.get(f.severity, f.severity)
+            severity = str(SEVERITY_LABELS.get(f.severity, f.severity))
             self.stdout.write(f"{severity}\t{f.label}\t[{f.start}:{f.end}]\t{f.text}")
         blocking = sum(1 for f in findings if f.severity == BLOCKING)
         if findings:
-            self.stdout.write(
-                f"共发现{len(findings)}处：阻断{blocking}处，警告{len(findings) - blocking}处。"
-            )
+            self.stdout.write(_("共发现%(total)d处：阻断%(blocking)d处，警告%(warnings)d处。") % {
+                "total": len(findings), "blocking": blocking, "warnings": len(findings) - blocking})
         else:
-            self.stdout.write("未发现问题。")
+            self.stdout.write(_("未发现问题。"))

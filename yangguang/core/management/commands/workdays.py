@@ -4,6 +4,7 @@ official calendar (the start day is not counted, 《民法典》第二百零一�
 from datetime import date, datetime
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from yangguang.core import workdays
 
@@ -12,16 +13,16 @@ def parse_date(raw: str) -> date:
     try:
         return datetime.strptime(raw, "%Y-%m-%d").date()
     except ValueError:
-        raise CommandError(f"日期“{raw}”无效，应为YYYY-MM-DD格式的真实日期，如2025-09-26") from None
+        raise CommandError(_("日期“%(value)s”无效，应为YYYY-MM-DD格式的真实日期，如2025-09-26") % {"value": raw}) from None
 
 
 def parse_count(raw: str) -> int:
     try:
         n = int(raw)
     except ValueError:
-        raise CommandError(f"工作日数“{raw}”无效，应为非负整数") from None
+        raise CommandError(_("工作日数“%(value)s”无效，应为非负整数") % {"value": raw}) from None
     if n < 0:
-        raise CommandError(f"工作日数不能为负数：{n}")
+        raise CommandError(_("工作日数不能为负数：%(n)d") % {"n": n})
     return n
 
 

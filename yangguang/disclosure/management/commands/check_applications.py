@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from yangguang.disclosure.checks import clock_anomalies
 from yangguang.orgs import permissions
@@ -22,17 +23,18 @@ class Command(BaseCommand):
         if org:
             region = Organization.objects.filter(slug=org).first()
             if region is None:
-                raise CommandError(f"找不到机构：{org}")
+                raise CommandError(_("找不到机构：%(org)s") % {"org": org})
             qs = qs.filter(permissions.region_q(region))
         found = clock_anomalies(qs)
         if not found:
-            self.stdout.write("未发现问题：所有期限事件都在答复期限内、按发生先后登记。")
+            self.stdout.write(_("未发现问题：所有期限事件都在答复期限内、按发生先后登记。"))
             return
-        self.stdout.write("申请编号\t受理机关\t答复期限\t事件\t事件日期\t问题")
+        self.stdout.write("\t".join((_("申请编号"), _("受理机关"), _("答复期限"), _("事件"), _("事件日期"), _("问题"))))
         for a in found:
             due = f"{a.due:%Y-%m-%d}" if a.due else "—"
             self.stdout.write(f"{a.number}\t{a.org}\t{due}\t{a.kind_label}\t{a.event_date:%Y-%m-%d}\t{a.problem}")
         apps = len({a.application_id for a in found})
-        note = "期限届满后登记的事件不计入答复期限，相关申请按超期计算（条例第33条第二款）。" \
+        note = _("期限届满后登记的事件不计入答复期限，相关申请按超期计算（条例第33条第二款）。") \
             if any(a.late for a in found) else ""
-        raise CommandError(f"发现{len(found)}处问题，涉及{apps}件申请。{note}", returncode=1)
+        raise CommandError(_("发现%(found)d处问题，涉及%(apps)d件申请。") % {"found": len(found), "apps": apps} + note,
+                           returncode=1)

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from yangguang.core.errors import InvalidInput
 from yangguang.disclosure.importer import COLUMNS, import_applications
@@ -18,12 +19,13 @@ class Command(BaseCommand):
     def handle(self, *args, file, **opts):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"找不到文件：{file}")
+            raise CommandError(_("找不到文件：%(file)s") % {"file": file})
         try:
             result = import_applications(path)
         except InvalidInput as exc:
             raise CommandError(str(exc)) from None  # the message and every problem, one a line
         self.stdout.write(
-            f"导入完成：{result.count}件申请（已办结{result.closed}件，办理中{result.open}件），"
-            f"涉及{len(result.orgs)}个机构，用时{result.seconds:.1f}秒"
+            _("导入完成：%(count)d件申请（已办结%(closed)d件，办理中%(open)d件），涉及%(orgs)d个机构，用时%(seconds).1f秒")
+            % {"count": result.count, "closed": result.closed, "open": result.open, "orgs": len(result.orgs),
+               "seconds": result.seconds}
         )

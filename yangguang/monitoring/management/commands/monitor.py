@@ -1,6 +1,7 @@
 """`yangguang monitor [--org CODE]`: measure the inspection indicators now."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from yangguang.monitoring import engine
 from yangguang.monitoring.models import Indicator, MonitoringRun
@@ -21,19 +22,24 @@ class Command(BaseCommand):
         if org:
             scope = Organization.objects.filter(code=org).first() or Organization.objects.filter(slug=org).first()
             if scope is None:
-                raise CommandError(f"没有机构“{org}”（请使用统一社会信用代码或网址标识）。")
+                raise CommandError(_("没有机构“%(org)s”（请使用统一社会信用代码或网址标识）。") % {"org": org})
         ind = None
         if indicator:
             ind = Indicator.objects.filter(code=indicator).first()
             if ind is None:
-                raise CommandError(f"没有指标“{indicator}”。可用：{'、'.join(Indicator.objects.values_list('code', flat=True))}")
+                raise CommandError(_("没有指标“%(indicator)s”。可用：%(codes)s") % {
+                    "indicator": indicator, "codes": "、".join(Indicator.objects.values_list("code", flat=True))})
         run = engine.run(trigger=MonitoringRun.Trigger.COMMAND, scope_org=scope, only_org=only, indicator=ind,
                          scan_limit=scan_limit)
         rect = run.stats.get("rectifications", {})
         scan = run.stats.get("scan")
         self.stdout.write(self.style.SUCCESS(
-            f"监测完成（第{run.pk}次）：{run.orgs}个机构，不合格{run.failed}项；整改事项新增{rect.get('opened', 0)}、"
-            f"销号{rect.get('closed', 0)}、虚报{rect.get('flagged', 0)}；用时{run.stats.get('seconds', 0)}秒。"))
+            _("监测完成（第%(run)s次）：%(orgs)s个机构，不合格%(failed)s项；整改事项新增%(opened)s、"
+              "销号%(closed)s、虚报%(flagged)s；用时%(seconds)s秒。") % {
+                "run": run.pk, "orgs": run.orgs, "failed": run.failed, "opened": rect.get("opened", 0),
+                "closed": rect.get("closed", 0), "flagged": rect.get("flagged", 0),
+                "seconds": run.stats.get("seconds", 0)}))
         if scan:
-            self.stdout.write(f"复扫：本次扫描{scan['scanned']}篇，发现阻断性内容{scan['blocking_documents']}篇，"
-                              f"待扫{scan['pending']}篇（{scan['seconds']}秒）。")
+            self.stdout.write(_("复扫：本次扫描%(scanned)s篇，发现阻断性内容%(blocking)s篇，待扫%(pending)s篇（%(seconds)s秒）。")
+                              % {"scanned": scan["scanned"], "blocking": scan["blocking_documents"],
+                                 "pending": scan["pending"], "seconds": scan["seconds"]})

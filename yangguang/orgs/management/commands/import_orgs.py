@@ -2,6 +2,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from yangguang.core.errors import InvalidInput
 from yangguang.orgs.importer import COLUMNS, import_orgs
@@ -16,15 +17,15 @@ class Command(BaseCommand):
     def handle(self, *args, file, **opts):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"找不到文件：{file}")
+            raise CommandError(_("找不到文件：%(file)s") % {"file": file})
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
-            raise CommandError("文件不是UTF-8编码，请另存为UTF-8后再导入。") from None
+            raise CommandError(_("文件不是UTF-8编码，请另存为UTF-8后再导入。")) from None
 
         def progress(n, total):
             if n % 100 == 0 or n == total:
-                sys.stderr.write(f"\r已导入 {n}/{total}")
+                sys.stderr.write("\r" + _("已导入 %(n)d/%(total)d") % {"n": n, "total": total})
                 if n == total:
                     sys.stderr.write("\n")
 
@@ -32,4 +33,4 @@ class Command(BaseCommand):
             orgs = import_orgs(text, progress=progress)
         except InvalidInput as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"导入完成：{len(orgs)}个机构，已按模板创建公开目录栏目。")
+        self.stdout.write(_("导入完成：%(count)d个机构，已按模板创建公开目录栏目。") % {"count": len(orgs)})

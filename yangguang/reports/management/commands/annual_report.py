@@ -2,6 +2,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from yangguang.orgs.models import Organization
 from yangguang.reports import exports
@@ -22,9 +23,9 @@ class Command(BaseCommand):
     def handle(self, *args, org_code, year, format, output, live=False, **opts):
         org = Organization.objects.filter(code__iexact=org_code.strip()).first()
         if org is None:
-            raise CommandError(f"没有统一社会信用代码为“{org_code}”的机构。")
+            raise CommandError(_("没有统一社会信用代码为“%(code)s”的机构。") % {"code": org_code})
         if output == "-" and format != "json":
-            raise CommandError("只有 json 格式可以输出到标准输出，请用 -o 指定文件。")
+            raise CommandError(_("只有 json 格式可以输出到标准输出，请用 -o 指定文件。"))
         report = AnnualReport.objects.filter(org=org, year=year).first()
         version = None
         if report is not None and not live:
@@ -40,5 +41,5 @@ class Command(BaseCommand):
             path.write_text(data, encoding="utf-8")
         else:
             path.write_bytes(data)
-        what = f"第{version.number}版" if version else "按当前数据计算的草稿"
-        self.stderr.write(f"已导出{content.title}（{what}）到 {path}")
+        what = _("第%(number)d版") % {"number": version.number} if version else _("按当前数据计算的草稿")
+        self.stderr.write(_("已导出%(title)s（%(what)s）到 %(path)s") % {"title": content.title, "what": what, "path": path})
