@@ -40,10 +40,6 @@ class Month:
         index = self.year * 12 + self.month - 1 - n
         return Month(index // 12, index % 12 + 1)
 
-    def distance(self, later: Month) -> int:
-        """Months from self to `later` (0 when equal)."""
-        return (later.year - self.year) * 12 + later.month - self.month
-
     @property
     def first_day(self) -> date:
         return date(self.year, self.month, 1)
