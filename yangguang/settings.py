@@ -199,6 +199,12 @@ WHITENOISE_USE_FINDERS = True
 
 # Attachments live outside any URL-mapped directory; only the attachment view serves them.
 PRIVATE_STORAGE_DIR = Path(env("PRIVATE_STORAGE_DIR", str(VAR_DIR / "private"))).resolve()
+# The full-text search index (Tantivy): `current` points at the live index directory. Rebuilt
+# from the database by `yangguang search-reindex`; not part of a backup.
+SEARCH_INDEX_DIR = Path(env("SEARCH_INDEX_DIR", str(VAR_DIR / "search"))).resolve()
+# True: each search first applies the pending index outbox itself (tests; a single process with
+# no task worker). Deployments leave it False: the task worker is the index's single writer.
+SEARCH_INDEX_SYNC = env_bool("SEARCH_INDEX_SYNC")
 ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_MB", "50")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

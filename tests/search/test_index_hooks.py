@@ -1,14 +1,14 @@
-"""Only public documents are ever in the index, and it changes in the same transaction as
-the publication state."""
+"""Only public documents are ever in the index; its outbox row is written in the same
+transaction as the publication state, and a search never shows what is no longer public."""
 
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from yangguang.core.search import search
-from yangguang.core.search.models import SearchEntry
+from yangguang.core.search import search, tantivy_index
+from yangguang.core.search.models import SearchChange
 from yangguang.publishing import services
 from yangguang.publishing.models import Document
 
@@ -35,7 +35,7 @@ def test_draft_review_and_scheduled_are_never_indexed(staff_a):
     scheduled = staff_a.publish(scheduled)
     assert scheduled.state == "scheduled"
     assert found("义务教育 招生") == set()
-    assert not SearchEntry.objects.exists()
+    assert not SearchChange.objects.filter(op="index").exists() and tantivy_index.snapshot().documents == 0
     # When the time comes it goes live, and only then is found.
     from yangguang.publishing.services.publication import publish_due
 
@@ -44,15 +44,18 @@ def test_draft_review_and_scheduled_are_never_indexed(staff_a):
     assert draft.document_id not in found("草稿")
 
 
-def test_withdraw_removes_it_in_the_same_transaction(publish, staff_a):
+def test_withdraw_removes_it_in_the_same_transaction(publish, staff_a, settings):
     doc = publish("jyj", "关于举办2026年全市中小学生科技创新大赛的通知")
     assert found("科技创新大赛") == {doc.pk}
+    settings.SEARCH_INDEX_SYNC = False  # the worker has not run yet
     with transaction.atomic():
         services.withdraw(doc, staff_a.principal, "报名时间有误，已另行发布更正通知。")
-        # inside the very transaction that withdrew it, it is already gone
+        # inside the very transaction that withdrew it, it is already gone (its removal is pending)
+        assert SearchChange.objects.filter(document_id=doc.pk, op="remove", applied_in__isnull=True).exists()
         assert found("科技创新大赛") == set()
-        assert not SearchEntry.objects.filter(document_id=doc.pk).exists()
     assert found("科技创新大赛") == set()
+    settings.SEARCH_INDEX_SYNC = True
+    assert found("科技创新大赛") == set() and tantivy_index.snapshot().documents == 0
 
 
 def test_withdraw_rolled_back_keeps_it(publish, staff_a):
@@ -81,7 +84,7 @@ def test_new_edition_replaces_the_old_text(publish, staff_a):
     staff_a.publish(second)
     assert found("弹性离校") == {doc.pk}
     assert found("课后服务") == set()
-    assert SearchEntry.objects.filter(document_id=doc.pk).count() == 1
+    assert tantivy_index.snapshot().documents == 1
 
 
 def test_attachment_text_is_searchable(staff_a):
@@ -99,13 +102,13 @@ def test_attachment_text_is_searchable(staff_a):
     assert found("星光艺术培训学校") == {doc.pk}
 
 
-def test_fts_stays_in_step_with_plain_deletes(publish):
-    """The SQLite triggers (or the PostgreSQL column) follow a plain DELETE, as Django's flush does."""
+def test_applying_a_change_again_gives_the_same_index(publish):
+    """A worker killed between the index commit and marking its rows applies them again."""
     doc = publish("jyj", "关于加强中小学生心理健康教育工作的实施意见")
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM core_searchentry")
-    assert found("心理健康") == set()
+    assert found("心理健康") == {doc.pk}
+    SearchChange.objects.update(applied_in=None)
+    assert found("心理健康") == {doc.pk} and tantivy_index.snapshot().documents == 1
     from yangguang.core.search import index_document
 
     index_document(Document.objects.select_related("live_edition", "org").get(pk=doc.pk))
-    assert found("心理健康") == {doc.pk}
+    assert found("心理健康") == {doc.pk} and tantivy_index.snapshot().documents == 1

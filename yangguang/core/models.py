@@ -56,4 +56,4 @@ from .models_calendar import CalendarDay, CalendarYear  # noqa: E402,F401
 from .models_imports import ImportRun  # noqa: E402,F401
 from .models_notify import Notification  # noqa: E402,F401
 from .models_outbox import OutboundMessage  # noqa: E402,F401
-from .search.models import SearchEntry, SearchGeneration  # noqa: E402,F401
+from .search.models import SearchChange  # noqa: E402,F401

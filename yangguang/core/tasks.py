@@ -11,3 +11,13 @@ def send_outbox() -> dict:
     from .outbox import send_due
 
     return send_due()
+
+
+@task()
+def apply_search_outbox() -> dict:
+    """Apply the pending index outbox to the search index (core/search/changes.py). Enqueued
+    after the commit of every publication change; this worker is the index's single writer
+    (runs take turns on Tantivy's writer lock)."""
+    from .search.changes import apply
+
+    return {"applied": apply()}

@@ -1,21 +1,8 @@
-"""The search index: the `SearchEntry` table, then the backend's text index on it
-(SQLite: FTS5 table + triggers; PostgreSQL: GIN index on the tsvector column)."""
+"""The former SQL search index: the `SearchEntry` table. Its text index (SQLite FTS5 + triggers,
+PostgreSQL tsvector + GIN) was created here by runtime code until the search moved to Tantivy;
+0016 drops the table and whatever such a database still has, so a new database skips them."""
 
 from django.db import migrations, models
-
-import yangguang.core.search.models
-
-
-def create(apps, schema_editor):
-    from yangguang.core.search.backends import create_index_structures
-
-    create_index_structures(schema_editor)
-
-
-def drop(apps, schema_editor):
-    from yangguang.core.search.backends import drop_index_structures
-
-    drop_index_structures(schema_editor)
 
 
 class Migration(migrations.Migration):
@@ -38,12 +25,11 @@ class Migration(migrations.Migration):
                 ("title_seg", models.TextField(blank=True, default="", verbose_name="标题分词")),
                 ("meta_seg", models.TextField(blank=True, default="", verbose_name="文号、主题词与机构分词")),
                 ("body_seg", models.TextField(blank=True, default="", verbose_name="正文与附件分词")),
-                ("vector", yangguang.core.search.models.TsVectorField(blank=True, null=True, verbose_name="检索向量")),
+                ("vector", models.TextField(blank=True, null=True, verbose_name="检索向量")),
             ],
             options={
                 "verbose_name": "检索索引",
                 "verbose_name_plural": "检索索引",
             },
         ),
-        migrations.RunPython(create, drop, elidable=False),
     ]

@@ -1,19 +1,8 @@
-"""PostgreSQL: (filter, id) indexes that a broad query with a filter walks newest first
-(backends.POSTGRES_FILTER_DDL, broad.py). SQLite walks its FTS5 doclists instead."""
+"""PostgreSQL (filter, id) indexes of the former SQL search index.
+Created by runtime code until the search moved to Tantivy; now nothing: 0016 drops whatever a
+database migrated before still has."""
 
 from django.db import migrations
-
-
-def forwards(apps, schema_editor):
-    from yangguang.core.search.backends import create_filter_indexes
-
-    create_filter_indexes(schema_editor)
-
-
-def backwards(apps, schema_editor):
-    from yangguang.core.search.backends import drop_filter_indexes
-
-    drop_filter_indexes(schema_editor)
 
 
 class Migration(migrations.Migration):
@@ -22,4 +11,4 @@ class Migration(migrations.Migration):
         ("core", "0008_search_sample"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = []

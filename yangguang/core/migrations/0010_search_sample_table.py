@@ -1,19 +1,8 @@
-"""PostgreSQL: the sample index as a compact table of its own, kept by a trigger, instead of a
-partial index of the main table (backends.PG_SAMPLE_TABLE says why). SQLite is unchanged."""
+"""PostgreSQL: the former SQL search index's sample table.
+Created by runtime code until the search moved to Tantivy; now nothing: 0016 drops whatever a
+database migrated before still has."""
 
 from django.db import migrations
-
-
-def forwards(apps, schema_editor):
-    from yangguang.core.search.backends import create_sample_table
-
-    create_sample_table(schema_editor)
-
-
-def backwards(apps, schema_editor):
-    from yangguang.core.search.backends import drop_sample_table
-
-    drop_sample_table(schema_editor)
 
 
 class Migration(migrations.Migration):
@@ -22,4 +11,4 @@ class Migration(migrations.Migration):
         ("core", "0009_search_filter_indexes"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = []

@@ -1,12 +1,11 @@
 """Turning what a visitor typed into search terms, without ever failing.
 
-Whatever the input (quotes, punctuation, full-width characters, FTS5 or tsquery syntax,
+Whatever the input (quotes, punctuation, full-width characters, query syntax of any engine,
 emoji, 10,000 characters of nonsense), the result is a list of plain letter/digit terms that
-both backends receive only as quoted literals, so no input can be read as query syntax.
+the engine receives as term queries (never parsed), so no input can be read as query syntax.
 
 - NFKC + lower case; the input is cut at MAX_QUERY_CHARS and at MAX_TERMS terms.
-- Words are ANDed; quotes only group (segmentation makes phrase positions unreliable, and the
-  two backends would disagree on them).
+- Words are ANDed; quotes only group (segmentation makes phrase positions unreliable).
 - A bare year (2026 or 2026年, separated by spaces) boosts documents published that year to the
   top instead of being required; a query that is only a year searches for it as a term.
 - A few function words (的, 和, 与 …) are dropped unless nothing else is left.
@@ -67,20 +66,3 @@ def parse_query(raw: str | None) -> ParsedQuery:
     terms = tuple(Term(w, tuple(inner_words(w))) for w in kept[:MAX_TERMS])
     return ParsedQuery(text=text, terms=terms, years=tuple(dict.fromkeys(years)))
 
-
-def fts5_match(query: ParsedQuery) -> str:
-    """The FTS5 MATCH expression: every term a double-quoted string (terms are letters and
-    digits only, so they cannot contain a quote)."""
-    return " AND ".join(_alt(t, '"{}"', " OR ", " AND ") for t in query.terms)
-
-
-def tsquery(query: ParsedQuery) -> str:
-    """The same expression for PostgreSQL's to_tsquery('simple', …), each term single-quoted."""
-    return " & ".join(_alt(t, "'{}'", " | ", " & ") for t in query.terms)
-
-
-def _alt(term: Term, quote: str, or_: str, and_: str) -> str:
-    word = quote.format(term.word)
-    if not term.alternatives:
-        return word
-    return f"({word}{or_}(" + and_.join(quote.format(a) for a in term.alternatives) + "))"

@@ -33,11 +33,10 @@ import unicodedata
 
 import rjieba
 
-# A term is a run of letters/digits (no underscore: FTS5's unicode61 tokenizer splits at it, and
-# PostgreSQL's parser treats it as a separator too), at most 60 characters long: PostgreSQL
-# refuses lexemes over 2,047 bytes, and a longer run (a hash, base64) is not a word anyway.
+# A term is a run of letters/digits (no underscore: a separator, as in most engines' tokenizers),
+# at most 60 characters long: a longer run (a hash, base64) is not a word anyway.
 TERM = re.compile(r"[^\W_]{1,60}")
-MAX_INDEXED_CHARS = 60_000  # of one column: PostgreSQL keeps positions only up to 16,383
+MAX_INDEXED_CHARS = 60_000  # of one field: bounds segmentation time; a text's head carries its words
 
 
 def normalize(text: str) -> str:
