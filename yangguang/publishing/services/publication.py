@@ -66,7 +66,7 @@ def _go_live(edition: Edition, by, action: str, now: datetime | None = None, eve
     doc.live_edition = edition
     doc.last_published_at = now
     doc.save()
-    search.index_document(doc)  # same transaction: the new text is searchable exactly when live
+    search.index_document(doc)  # the index outbox row, in this transaction: applied after the commit
     listing.public_change(doc)
     audit.record("edition.publish", edition, actor=by, org_id=doc.org_id, data={
         "document": doc.pk, "from": old, "to": new, "index_number": doc.index_number,
