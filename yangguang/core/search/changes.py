@@ -1,24 +1,17 @@
-"""The index outbox: written by the publishing services, applied by the task worker.
+"""The index outbox: rows written by the publishing services, applied by the task worker.
 
-Writing: `index_document`, `unindex_document`, `index_imported`, `unindex_ids` add one
-SearchChange row per document inside the caller's transaction (publication, new edition going
-live, withdrawal, removal, bulk import) and, once it commits, enqueue `apply_search_outbox`
-(core/tasks.py). A rolled-back action leaves no row and enqueues nothing.
+Writing (`index_document`, `unindex_document`, `index_imported`, `unindex_ids`): one row per
+document in the caller's transaction; after its commit `apply_search_outbox` is enqueued.
+Applying (`apply`): pending rows in id order; each document is read as it is NOW (public: its
+live edition replaces the indexed one; else it leaves), the index commits, the rows are marked
+with the commit's number. Killed before the commit: rows pending, index unchanged; after it:
+the rows are applied again, to the same result. Readers reload on the commit.
 
-Applying (`apply`, the worker; Tantivy allows one writer, so concurrent runs take turns): the
-pending rows in id order, a thousand at a time; each document is read from the database as it
-is NOW (public: its live edition replaces what the index held; else it leaves the index), the
-index commits, and the rows are marked with that commit's number. A worker killed before the
-commit leaves the rows pending and the index as it was; killed after it, the rows are applied
-again, to the same result. Readers reload on the commit.
-
-Reading between a withdrawal and the commit that applies it: the search excludes every
-document whose latest change not yet in the reader's commit is a removal (`withdrawn_since`,
-one query; a must-not clause in the engine's query, so hits AND facet counts leave it out at
-once), and the page's hits are checked against the database's public state (engine._hits).
-This was chosen over applying withdrawals synchronously: the web process would have to wait
-for the index writer's lock (the worker may be applying a bulk import) inside the withdrawal's
-request, and a second writer per process is what Tantivy forbids.
+Between a withdrawal and the commit applying it, searches exclude documents whose latest change
+the reader's commit lacks is a removal (`withdrawn_since`: one query, a must-not clause, so hits
+AND counts drop it at once); pages are also checked against the public state (engine._hits).
+Chosen over applying withdrawals synchronously: the request would wait for the writer's lock
+(the worker may be applying an import), and Tantivy allows one writer.
 """
 
 from __future__ import annotations
@@ -55,7 +48,6 @@ def _enqueue() -> None:
 
 
 def index_document(document) -> None:
-    """The document as it is now: into the index when public, else out of it."""
     _record([document.pk], Op.INDEX if document.is_public else Op.REMOVE)
 
 
@@ -68,7 +60,6 @@ def unindex_ids(ids: Iterable[int]) -> int:
 
 
 def index_imported(documents: Sequence, editions: Sequence = ()) -> int:
-    """A batch of just bulk-created (public) documents; called by the importer in its transaction."""
     return _record([d.pk for d in documents], Op.INDEX)
 
 
@@ -81,8 +72,7 @@ def withdrawn_since(commit: int) -> set[int]:
     pending = SearchChange.objects.filter(_pending(commit))
     rows = (pending.filter(document_id__in=pending.filter(op=Op.REMOVE).values("document_id"))
             .order_by("id").values_list("document_id", "op"))
-    last = dict(rows.iterator())  # in id order: the latest op per document wins
-    return {pk for pk, op in last.items() if op == Op.REMOVE}
+    return {pk for pk, op in dict(rows.iterator()).items() if op == Op.REMOVE}  # id order: the latest wins
 
 
 def apply(limit: int = ROWS_PER_COMMIT, before_commit: Callable[[], None] | None = None) -> int:

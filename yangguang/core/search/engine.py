@@ -1,17 +1,10 @@
-"""`search()`: full-text search over public documents with filters, facets, sort and paging.
+"""`search()`: hits, exact facet counts and total over the public documents.
 
-The interface of the index, whichever engine holds it (tantivy_index.py today):
-
-    index(doc) / remove(doc_id)     changes.py: outbox rows, applied by the task worker
-    search(query, filters, sort, page) -> SearchResult: hits + exact facet counts + total (here)
-    rebuild(progress), health()     reindex.py
-
-Facets are counted on the matched set: the query and every active filter except the facet's
-own, so an active filter's facet still lists the alternatives (with `aria-current` on the
-chosen one in the page) and each count says how many results choosing that value gives. Every
-count is exact. Documents withdrawn since the index's last commit are left out of hits and
-counts (changes.withdrawn_since), and each page's hits are read from the public documents in
-the database (one query), so nothing withdrawn is ever shown.
+The index's interface: index(doc) / remove(doc_id) are the outbox (changes.py); search is here;
+rebuild(progress) and health() are in reindex.py; tantivy_index.py is the one engine today.
+A facet is counted on the match with every active filter but its own, so it still lists the
+alternatives. Documents withdrawn since the index's last commit are left out of hits and
+counts, and each page's hits are read from the public documents (one query).
 """
 
 from __future__ import annotations
@@ -70,9 +63,7 @@ def _taxonomy():
 def _clean_filters(org, topic, genre, year, validity) -> tuple[dict[str, object], dict[str, str]]:
     """Active filters as index values ({facet: value}) and as given ({facet: str}); unknown values
     (a stale link, a typo) are ignored rather than answered with an error."""
-    tax = _taxonomy()
-    sql: dict[str, object] = {}
-    given: dict[str, str] = {}
+    tax, sql, given = _taxonomy(), {}, {}
     if org:
         Organization = apps.get_model("orgs", "Organization")
         org_id = Organization.objects.filter(slug=str(org)).values_list("pk", flat=True).first()
@@ -91,10 +82,7 @@ def _clean_filters(org, topic, genre, year, validity) -> tuple[dict[str, object]
     return sql, given
 
 
-# The facet values shown (page and API): the ones with the most results, and the chosen one. A
-# broad query matches documents of all ~2,000 organizations; listing them all made the page
-# carry 2,000 links and cost ~10 ms of label lookups. The 机构 directory lists every org.
-FACET_LIMIT = 50
+FACET_LIMIT = 50  # values shown per facet (most results first, and the chosen one): not ~2,000 orgs
 
 
 def _top(counts: dict, active) -> dict:
@@ -107,8 +95,7 @@ def _top(counts: dict, active) -> dict:
 
 
 def _labelled(counts: dict[str, dict], filters: dict[str, object]) -> dict[str, list[tuple[str, str, int]]]:
-    tax = _taxonomy()
-    out: dict[str, list[tuple[str, str, int]]] = {}
+    tax, out = _taxonomy(), {}
     counts = {name: _top(values, filters.get(name)) for name, values in counts.items()}
     Organization = apps.get_model("orgs", "Organization")
     orgs = {pk: (slug, name) for pk, slug, name in
@@ -120,8 +107,7 @@ def _labelled(counts: dict[str, dict], filters: dict[str, object]) -> dict[str, 
         out[name] = sorted(((k, str(labels.get(k, k)), n) for k, n in counts[name].items()),
                            key=lambda t: (-t[2], t[0]))
     out["year"] = [(str(k), str(k), n) for k, n in sorted(counts["year"].items(), reverse=True)]
-    order = list(tax.Validity.values)
-    labels = dict(tax.Validity.choices)
+    order, labels = list(tax.Validity.values), dict(tax.Validity.choices)
     out["validity"] = [(k, str(labels.get(k, k)), counts["validity"][k])
                        for k in sorted(counts["validity"], key=lambda k: order.index(k) if k in order else 99)]
     return out

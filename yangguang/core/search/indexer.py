@@ -1,15 +1,10 @@
-"""What goes into the index: a public document's live edition, read from the database and
-segmented (segment.index_text) into the three weighted texts of tantivy_index.Prepared.
-
-Three fields make the text: title; meta = 发文字号 + 主题词 + org name; body = 正文 + the head
-of each attachment's text (index_text keeps the first MAX_INDEXED_CHARS anyway).
-"""
+"""What a public document contributes: its live edition's title; meta = 发文字号 + 主题词 + org
+name; body = 正文 + the head of each attachment's text; each segmented by segment.index_text."""
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import date
 
 from django.apps import apps
 from django.db.models.functions import Substr
@@ -23,20 +18,8 @@ FIELDS = ("pk", "org_id", "live_edition_id", "live_edition__title", "live_editio
           "live_edition__validity", "live_edition__published_date", "first_published_at")
 
 
-@dataclass(frozen=True)
-class IndexItem:
-    document_id: int
-    org_id: int
-    org_name: str
-    topic: str
-    genre: str
-    validity: str
-    published_date: date
-    title: str
-    body_text: str
-    doc_number: str = ""
-    keywords: str = ""
-    attachment_text: str = ""
+IndexItem = namedtuple("IndexItem", "document_id org_id org_name topic genre validity published_date title "
+                                    "body_text doc_number keywords attachment_text", defaults=("", "", ""))
 
 
 def prepare(item: IndexItem) -> Prepared:
@@ -69,11 +52,9 @@ def _items(rows: list[tuple], org_names: dict[int, str]) -> list[IndexItem]:
     ) for pk, org, ed, title, body, number, keywords, topic, genre, validity, pub, first in rows]
 
 
-def _org_names(org_ids=None) -> dict[int, str]:
+def _org_names(ids=None) -> dict[int, str]:
     orgs = apps.get_model("orgs", "Organization").objects
-    if org_ids is not None:
-        orgs = orgs.filter(pk__in=set(org_ids))
-    return dict(orgs.values_list("pk", "name"))
+    return dict((orgs.filter(pk__in=set(ids)) if ids is not None else orgs).values_list("pk", "name"))
 
 
 def public_items(ids: Iterable[int]) -> list[IndexItem]:

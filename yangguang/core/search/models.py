@@ -1,10 +1,5 @@
-"""The index outbox (app `core`): what the search index still has to learn.
-
-Every publication, withdrawal, removal and edition change writes one row per document in its own
-transaction (changes.py); the task worker, the single index writer, applies the pending rows in
-id order, commits the index and marks each row with the number of the index commit that applied
-it (`applied_in`). A rolled-back action leaves no row. Applied rows are deleted after a week.
-"""
+"""The index outbox (app `core`): one row per document changed, pending until the task worker
+applied it (changes.py); applied rows are deleted after a week."""
 
 from django.db import models
 from django.utils import timezone
@@ -16,14 +11,11 @@ class SearchChange(models.Model):
         INDEX = "index", _("写入索引")
         REMOVE = "remove", _("移出索引")
 
-    # A plain integer, not a foreign key: core depends on no feature app.
     document_id = models.BigIntegerField(_("政府信息"))
-    # What the document's state was when the row was written; the worker reads the state anew.
-    # Readers exclude documents whose latest unapplied row is a removal (engine.py).
     op = models.CharField(_("操作"), max_length=8, choices=Op.choices)
     created_at = models.DateTimeField(_("写入时间"), default=timezone.now)
-    # The index commit that applied the row (tantivy_index.Writer.number); null: pending. Not the
-    # id order: on PostgreSQL a row with a smaller id may commit after one with a larger id.
+    # The index commit that applied it (null: pending); not an id watermark, as PostgreSQL may
+    # commit a smaller id after a larger one.
     applied_in = models.PositiveBigIntegerField(_("已写入的索引提交"), null=True, blank=True, db_index=True)
 
     class Meta:

@@ -1,17 +1,11 @@
-"""Rebuilding the index (`yangguang search-reindex`) and telling whether it needs it.
+"""`search-reindex`: rebuild the index into a new directory, and tell whether it needs that.
 
-`rebuild` writes every public document into a NEW index directory (keyset batches read from
-the database; segmentation in `workers` − 1 forked processes while the main one reads and
-writes), then switches the `current` pointer to it atomically: searches keep using the old
-index until the switch. The switch happens while holding the old index's writer lock, so no
-outbox application is in flight; outbox rows applied to the old index while the rebuild ran
-are marked pending again (the rebuild may have read those documents before they changed) and
-are applied to the new one by the worker.
-
-`health` compares the index with the database: its document count with the public documents,
-and the outbox rows not yet applied. `search-reindex --if-needed` (run by `make run`) applies
-a pending outbox and rebuilds when the counts still differ (no index yet, an index lost or
-restored from an older backup). The database is the only thing to back up.
+`rebuild` writes every public document (keyset batches; segmentation in `workers` − 1 forked
+processes) into a NEW directory, then, holding the old index's writer lock (no application in
+flight), commits it as the next commit, points `current` at it and marks pending again the
+outbox rows applied to the old index meanwhile (their documents may have been read before they
+changed). `health`: the index's document count against the public documents, and the pending
+outbox rows; `--if-needed` (run by `make run`) applies those and rebuilds when counts differ.
 """
 
 from __future__ import annotations
@@ -40,13 +34,11 @@ class ReindexResult:
 @dataclass
 class Health:
     documents: int | None  # in the index (None: no index)
-    public: int  # public documents in the database
-    pending: int  # outbox rows not yet applied
-    commit: int  # the index's last outbox commit
+    public: int  # in the database
+    pending: int  # outbox rows
+    commit: int  # the index's last
 
-    @property
-    def ok(self) -> bool:
-        return self.documents == self.public and not self.pending
+    ok = property(lambda self: self.documents == self.public and not self.pending)
 
 
 def health() -> Health:
@@ -58,8 +50,7 @@ def health() -> Health:
 
 
 def default_workers() -> int:
-    """Processes of a rebuild: the main one (reading, writing) and one segmenting process per
-    core. The main process mostly waits for the segmenters, so a core left to it alone idles."""
+    """The main process (reading, writing) and one segmenting process per core."""
     return max(1, min(5, (os.cpu_count() or 1) + 1))
 
 
@@ -92,14 +83,11 @@ def rebuild(batch_size: int = 1000, workers: int | None = None,
                     progress(_progress_line(done, total, last_report - t0))
             done += _add(writer, pending)
             _switch(writer, started)
-    except BaseException:
-        tantivy_index.remove_directory(path)
-        raise
     finally:
         if pool is not None:
             pool.close()
             pool.join()
-    tantivy_index.remove_old_directories()
+        tantivy_index.remove_old_directories()  # the replaced one, or this one if it failed
     seconds = time.monotonic() - t0
     if progress:
         progress(_progress_line(done, total, seconds))
@@ -115,9 +103,8 @@ def _add(writer, work) -> int:
 
 
 def _switch(writer, started: int) -> None:
-    """Commit the new index as the old one's next commit and make it current, the old index's
-    writer held meanwhile (an application in flight finishes first; the next one waits and then
-    writes the new index)."""
+    """Commit the new index as the old one's next commit and make it current, holding the old
+    index's writer meanwhile (an application in flight finishes; the next one writes the new)."""
     old_path = tantivy_index.current()
     with tantivy_index.writing(old_path) if old_path else contextlib.nullcontext() as old:
         writer.number = max(writer.number, old.number if old else 0)

@@ -1,28 +1,11 @@
-"""Chinese word segmentation for the search index and for queries.
+"""Chinese word segmentation for the index and for queries: rjieba (jieba-rs, jieba's dictionary
+and algorithm), ~30× faster than jieba on the seed reports (5.4 M vs 0.16 M chars/s, search
+mode), the same words but for dates, which both turn into the same terms here.
 
-Segmenter: **rjieba** (Rust jieba-rs, the same dictionary and algorithm as jieba), chosen over
-jieba after measuring both on the same text, the five seed reports in shared/seeds/ (798
-paragraphs, 86,426 characters), best of 3 runs, on this project's 2-core machine:
-
-    jieba 0.42.1  cut_for_search   164 k chars/s      cut   214 k chars/s
-    rjieba 0.2.2  cut_for_search 5,357 k chars/s      cut 6,632 k chars/s   (≈ 30× faster)
-
-The output is the same word list for 782 of the 798 paragraphs; the 16 others differ only in
-dates such as "2025-04-06", which rjieba keeps as one token and jieba splits at the hyphens:
-both become the same terms here, since every token is split into runs of letters and digits.
-At the reference scale (1,000,000 documents of ~1,650 characters) jieba alone would need about
-2.8 hours of CPU to segment the archive; rjieba about 5 minutes. (Measured again under load from
-other work, with HMM off: 1.9–2.3 M chars/s; the ratio stays.)
-
-HMM (new-word discovery) is off for both indexing and queries: it guesses words from context,
-so the same name could come out as one word in a document and as two in a query and then not
-match. Without it, unknown words fall apart into single characters the same way everywhere.
-
-Documents are indexed in search mode (`cut_for_search`: each word and the dictionary words
-inside it, so 义务教育 is indexed as 义务, 教育, 义务教育); queries are cut in precise mode and
-each query word of three or more characters also matches when all its inner words are present
-(see `query.py`), since search mode does not emit every sub-word (中华人民共和国政府 → 中华, 华人,
-人民, 共和, 国政, 政府, 共和国, but not 中华人民共和国).
+HMM (new-word discovery) is off everywhere: it could cut a name as one word in a document and
+as two in a query. Documents are cut in search mode (义务教育 → 义务, 教育, 义务教育); queries in
+precise mode, a query word of 4+ characters also matching through its inner words (query.py),
+since search mode does not emit every sub-word (中华人民共和国政府 → … 共和国, not 中华人民共和国).
 """
 
 from __future__ import annotations
@@ -40,14 +23,9 @@ MAX_INDEXED_CHARS = 60_000  # of one field: bounds segmentation time; a text's h
 
 
 def normalize(text: str) -> str:
-    """Full-width to half-width and compatibility forms (NFKC), lower case.
-
-    Exactly NFKC, computed faster: Chinese text is never NFKC already (its full-width
-    punctuation ，：（） is a compatibility form), and a full normalization re-composes the whole
-    text (~190 µs for 1,650 characters, 60 % of segmenting it). Here each distinct character that
-    NFKC changes is replaced by its NFKC form (str.replace scans at C speed), which keeps the
-    NFKC of the whole; only when the result is still not normalized (combining marks, rare
-    characters outside the table) is the full normalization run on it."""
+    """NFKC, lower case. Computed faster than unicodedata.normalize on Chinese text (never NFKC
+    already: ，：（） are compatibility forms): each distinct character NFKC changes is replaced by
+    its form; only a result still not normalized (combining marks) is normalized in full."""
     if not unicodedata.is_normalized("NFKC", text):
         table = _unstable()
         for ch in set(table[0].findall(text)):
@@ -59,8 +37,7 @@ def normalize(text: str) -> str:
 
 @functools.cache
 def _unstable() -> tuple[re.Pattern, dict[str, str]]:
-    """The characters of the Basic Multilingual Plane that NFKC changes, as a character class
-    and their NFKC forms (built once per process, ~10 ms)."""
+    """The BMP characters NFKC changes, as a character class, and their forms (~10 ms, once)."""
     forms = {}
     for code in range(0x10000):
         if 0x4E00 <= code <= 0x9FFF or 0xAC00 <= code <= 0xDFFF:  # CJK ideographs, Hangul: stable;
@@ -80,8 +57,7 @@ def index_text(text: str) -> str:
 
 
 def _terms(words: list[str]) -> list[str]:
-    """Words reduced to TERMs: most are one already (isalnum is ~2x cheaper than the regex; a
-    filter() over the words with length checks measured slower than this loop)."""
+    """Words reduced to TERMs: most are one already (isalnum is ~2x cheaper than the regex)."""
     out: list[str] = []
     for w in words:
         if w.isalnum() and len(w) <= 60:
@@ -97,9 +73,7 @@ def query_words(text: str) -> list[str]:
 
 
 def inner_words(word: str) -> list[str]:
-    """The 2- and 3-character dictionary words inside a word of 4 or more characters, when
-    together they cover all of it; else []. A document indexes those inner words even where
-    its own segmentation kept `word` inside a longer word."""
+    """The dictionary words inside a word of 4+ characters, when together they cover it; else []."""
     if len(word) < 4:
         return []
     inner = [w for w in dict.fromkeys(rjieba.cut_for_search(word, False)) if w != word and TERM.fullmatch(w)]

@@ -1,57 +1,38 @@
-"""The Tantivy backend: schema, analyzer and query building, the index directory, readers, writer.
+"""The Tantivy backend: schema, analyzer, query building, the index directory, readers, writer.
 
 Analyzer: none inside Tantivy. Documents and queries are segmented by rjieba with the same
-normalisation (segment.py: NFKC, lower case, letter/digit terms); the index receives the terms
-separated by spaces and splits them with Tantivy's `whitespace` tokenizer, so a query term is
-looked up exactly as the document's term was produced. Text postings keep term frequencies but
-no positions (queries have no phrases: query.py).
+normalisation (segment.py); the index gets the terms separated by spaces and splits them with the
+`whitespace` tokenizer, so a query term is looked up exactly as the document's term was made.
+Postings keep term frequencies, not positions (queries have no phrases).
 
-Schema (one Tantivy document per public document, plus one state document, doc_id 0):
+    doc_id u64 indexed fast | title, meta, body: text whitespace freq, weights WEIGHTS (BM25 each)
+    org, year u64 indexed fast | topic, genre, validity: text raw, fast | newest u64 fast
+    (published_date ordinal << 32 | doc_id: newest first, then id) | applied u64 fast (state only)
 
-    doc_id    u64 indexed fast       the document's id
-    title     text whitespace freq   标题                       weight ×10 (WEIGHTS)
-    meta      text whitespace freq   发文字号, 主题词, 发布机构    weight ×4
-    body      text whitespace freq   正文 + attachment text    weight ×1
-    org, year u64 indexed fast       facets and filters
-    topic, genre, validity  text raw basic, fast   facets and filters (codes)
-    newest    u64 fast               published_date's ordinal << 32 | doc_id: newest first, then id
-    applied   u64 fast               state document only: the number of the last outbox commit
+One state document (doc_id 0) holds the number of the last outbox commit (changes.py). A query
+requires every term, each in title, meta or body (OR of boosted term queries) or all its inner
+words; filters are zero-scored required terms; documents whose withdrawal is still pending are
+a must-not term set on doc_id; a bare year adds YEAR_BOOST to that year's documents. Facets are
+terms aggregations per distinct set of other-facet filters, with more buckets than values: exact.
+Readers (web workers) reopen when `current` moves and reload when meta.json changes (a commit);
+one writer at a time (Tantivy's lock): the worker applying the outbox, or a rebuild.
 
-Query: every query term is required; a term matches when it is in the title, the meta line or
-the body (a boolean OR of three term queries boosted by WEIGHTS; BM25 per field, Tantivy's
-k1 1.2, b 0.75), or when all its inner words are (query.Term.alternatives). Filters are
-zero-scored required term queries; documents still in the index whose withdrawal is not yet
-applied are excluded by a must-not term set on doc_id. A bare year in the query adds a constant
-YEAR_BOOST to that year's documents, which puts them first. Facets are terms aggregations over
-the fast fields, one per distinct set of other-facet filters, with a bucket limit above any
-facet's number of values: every count is exact.
+An OpenSearch/Elasticsearch backend (several machines; not built: no server is packaged here)
+would implement the same operations with this mapping, an alias as the `current` pointer:
 
-Processes: any number of readers (web workers) open the index read-only and reload when its
-meta.json changes (a commit) or the `current` pointer moves (a rebuild); one writer at a time
-(Tantivy's lock file): the task worker applying the outbox, or a rebuild writing a new directory.
-
-An external backend for deployments beyond one machine would implement the same interface
-(Backend in engine.py's terms: index, remove, search, rebuild, health) on OpenSearch or
-Elasticsearch with this mapping (not built: no server is packaged here):
-
-    PUT yangguang-documents-<build>        (an alias `yangguang-documents` is the `current` pointer)
     {"settings": {"analysis": {"analyzer": {"terms": {"type": "custom", "tokenizer": "whitespace"}}},
                   "index": {"similarity": {"default": {"type": "BM25", "k1": 1.2, "b": 0.75}}}},
-     "mappings": {"dynamic": "strict", "_meta": {"applied": 0},
-       "properties": {
-         "doc_id":   {"type": "long"},
-         "title":    {"type": "text", "analyzer": "terms", "index_options": "freqs", "norms": true},
-         "meta":     {"type": "text", "analyzer": "terms", "index_options": "freqs"},
-         "body":     {"type": "text", "analyzer": "terms", "index_options": "freqs"},
-         "org":      {"type": "long"},   "year":  {"type": "short"},
-         "topic":    {"type": "keyword"}, "genre": {"type": "keyword"}, "validity": {"type": "keyword"},
-         "published_date": {"type": "date"}}}}
+     "mappings": {"dynamic": "strict", "properties": {
+         "doc_id": {"type": "long"}, "org": {"type": "long"}, "year": {"type": "short"},
+         "title": {"type": "text", "analyzer": "terms", "index_options": "freqs"},
+         "meta": {"type": "text", "analyzer": "terms", "index_options": "freqs"},
+         "body": {"type": "text", "analyzer": "terms", "index_options": "freqs"},
+         "topic": {"type": "keyword"}, "genre": {"type": "keyword"}, "validity": {"type": "keyword"},
+         "published_date": {"type": "date"}, "applied": {"type": "long"}}}}
 
-with the same query as a bool query (`must` per term: a `bool.should` of `term` queries on
-title^10, meta^4, body; `filter` term clauses; `must_not` terms on doc_id), sort by
-published_date desc, doc_id desc for 按日期, facets as `terms` aggregations (size above the
-number of values, so counts are exact) inside `filter` aggregations for the other facets'
-filters, and the applied outbox id stored with each bulk request (a one-document state index).
+and the same query as a bool query (per term a `should` of `term` on title^10, meta^4, body;
+`filter` terms; `must_not` doc_id terms), `terms` aggregations inside `filter` aggregations for
+the facets, sort published_date desc, doc_id desc for 按日期.
 """
 
 from __future__ import annotations
@@ -61,8 +42,7 @@ import os
 import shutil
 import time
 import uuid
-from dataclasses import dataclass
-from datetime import date
+from collections import namedtuple
 from pathlib import Path
 
 import tantivy
@@ -72,7 +52,7 @@ from .query import ParsedQuery, Term
 
 WEIGHTS = {"title": 10.0, "meta": 4.0, "body": 1.0}
 FACETS = ("org", "topic", "genre", "year", "validity")
-NUMERIC = ("org", "year")
+NUMERIC, CODES = ("org", "year"), ("topic", "genre", "validity")
 YEAR_BOOST = 100_000.0  # above any BM25 sum of 12 terms × 15 (weights) × ~30 (idf · (k1 + 1))
 FACET_BUCKETS = 65_535  # more than any facet has values: the counts are exact
 STATE_ID = 0  # doc_id of the state document (documents' ids start at 1)
@@ -80,19 +60,8 @@ WRITER_HEAP = 64_000_000
 LOCK_WAIT_SECONDS = 30.0
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """A document ready for the index: its facet values and its segmented texts."""
-
-    doc_id: int
-    org: int
-    topic: str
-    genre: str
-    validity: str
-    published: date
-    title: str
-    meta: str
-    body: str
+# A document ready for the index: facet values (published: a date) and its segmented texts.
+Prepared = namedtuple("Prepared", "doc_id org topic genre validity published title meta body")
 
 
 def schema() -> tantivy.Schema:
@@ -102,10 +71,10 @@ def schema() -> tantivy.Schema:
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
     for name in NUMERIC:
         sb.add_unsigned_field(name, indexed=True, fast=True)
-    for name in ("topic", "genre", "validity"):
+    for name in CODES:
         sb.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
-    sb.add_unsigned_field("newest", fast=True)
-    sb.add_unsigned_field("applied", fast=True)
+    for name in ("newest", "applied"):
+        sb.add_unsigned_field(name, fast=True)
     return sb.build()
 
 
@@ -114,15 +83,13 @@ def document(p: Prepared) -> tantivy.Document:
     doc.add_unsigned("doc_id", p.doc_id)
     for name in WEIGHTS:
         doc.add_text(name, getattr(p, name))
-    doc.add_unsigned("org", p.org)
-    doc.add_unsigned("year", p.published.year)
-    for name in ("topic", "genre", "validity"):
+    for name in CODES:
         doc.add_text(name, getattr(p, name))
-    doc.add_unsigned("newest", p.published.toordinal() << 32 | p.doc_id)
+    newest = p.published.toordinal() << 32 | p.doc_id
+    for name, value in (("org", p.org), ("year", p.published.year), ("newest", newest)):
+        doc.add_unsigned(name, value)
     return doc
 
-
-# --- queries -----------------------------------------------------------------------------------
 
 Q, Occur = tantivy.Query, tantivy.Occur
 
@@ -133,15 +100,14 @@ def _word(sch, word: str):
 
 
 def _term(sch, term: Term):
-    word = _word(sch, term.word)
     if not term.alternatives:
-        return word
+        return _word(sch, term.word)
     inner = Q.boolean_query([(Occur.Must, _word(sch, a)) for a in term.alternatives])
-    return Q.boolean_query([(Occur.Should, word), (Occur.Should, inner)])
+    return Q.boolean_query([(Occur.Should, _word(sch, term.word)), (Occur.Should, inner)])
 
 
 def _filter(sch, name: str, value):
-    option = "basic" if name not in NUMERIC else "position"
+    option = "basic" if name in CODES else "position"
     return Q.const_score_query(Q.term_query(sch, name, value, index_option=option), 0.0)
 
 
@@ -154,18 +120,15 @@ def build_query(sch, q: ParsedQuery, filters: dict, exclude=(), years=()):
     return Q.boolean_query(clauses)
 
 
-# --- the index directory -------------------------------------------------------------------------
-
 
 def root() -> Path:
     return Path(settings.SEARCH_INDEX_DIR)
 
 
 def current() -> Path | None:
-    """The live index directory: where the `current` symlink points, or None before the first build."""
-    link = root() / "current"
+    """The live index directory: where the `current` symlink points (None before the first build)."""
     try:
-        return root() / os.readlink(link)
+        return root() / os.readlink(root() / "current")
     except FileNotFoundError:
         return None
 
@@ -185,47 +148,36 @@ def switch(path: Path) -> None:
     os.replace(tmp, root() / "current")
 
 
-def remove_directory(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
-
-
 def remove_old_directories() -> None:
     """Delete the index directories that are not current (replaced, or left by a failed build).
     Readers that still have one open keep reading it: its files stay until they close them."""
-    now = current()
-    for path in root().glob("index-*"):
-        if path != now:
-            remove_directory(path)
+    for path in set(root().glob("index-*")) - {current()}:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def create_empty() -> Path:
     """A first, empty index (before any rebuild): the outbox fills it."""
-    path = new_directory()
-    switch(path)
+    switch(path := new_directory())
     return path
 
 
-# --- readers ---------------------------------------------------------------------------------------
-
 
 class Snapshot:
-    """One searcher: what the last commit holds, and the outbox id it includes."""
+    """One searcher: what a commit holds, and its number (`commit`)."""
 
     def __init__(self, searcher, sch):
         self.searcher, self.schema = searcher, sch
         self.commit, found = _state(searcher, sch)
         self.documents = searcher.num_docs - found
 
-    def ids(self, hits) -> list[int]:
-        return [int(x) for x in self.searcher.fast_field_values("doc_id", [a for _s, a in hits])] if hits else []
-
     def page(self, q: ParsedQuery, filters: dict, exclude, sort: str, limit: int, offset: int):
         """(total, [(id, score)]) of the results with every filter."""
         query = build_query(self.schema, q, filters, exclude, q.years if sort != "date" else ())
         found = self.searcher.search(query, limit=limit, offset=offset, count=True,
                                      order_by_field="newest" if sort == "date" else None)
+        ids = self.searcher.fast_field_values("doc_id", [a for _s, a in found.hits]) if found.hits else []
         scores = [0.0 if sort == "date" else float(s) for s, _a in found.hits]
-        return found.count, list(zip(self.ids(found.hits), scores, strict=True))
+        return found.count, [(int(pk), s) for pk, s in zip(ids, scores, strict=True)]
 
     def facets(self, q: ParsedQuery, filters: dict, exclude) -> dict[str, dict]:
         """{facet: {value: count}}, each facet counted on the match with the OTHER facets' filters."""
@@ -248,48 +200,32 @@ def _state(searcher, sch) -> tuple[int, int]:
     return (int(searcher.fast_field_values("applied", [found[0][1]])[0] or 0), 1) if found else (0, 0)
 
 
-class _Reader:
-    def __init__(self, path: Path):
-        self.path = path
-        self.index = tantivy.Index.open(str(path))
-        self.index.config_reader("manual")
-        self.schema = self.index.schema
-        self.stamp = self._stamp()
-
-    def _stamp(self):
-        st = (self.path / "meta.json").stat()
-        return st.st_ino, st.st_mtime_ns, st.st_size
-
-    def snapshot(self) -> Snapshot:
-        stamp = self._stamp()
-        if stamp != self.stamp:  # a commit since: meta.json is replaced by each one
-            self.index.reload()
-            self.stamp = stamp
-        return Snapshot(self.index.searcher(), self.schema)
+def _stamp(path: Path) -> tuple:
+    st = (path / "meta.json").stat()  # replaced by each commit
+    return st.st_ino, st.st_mtime_ns, st.st_size
 
 
-_readers: dict[Path, _Reader] = {}
+_reader: dict[str, object] = {}  # this process's reader: {"path", "index", "stamp"}
 
 
 def snapshot(retry: bool = True) -> Snapshot | None:
     """The newest committed state of the current index (None: no index built yet)."""
-    path = current()
-    if path is None:
+    if (path := current()) is None:
         return None
     try:
-        reader = _readers.get(path)
-        if reader is None:
-            _readers.clear()  # a rebuild moved `current`: drop the old directory's reader
-            reader = _readers[path] = _Reader(path)
-        return reader.snapshot()
+        if _reader.get("path") != path:  # the first search, or a rebuild moved `current`
+            _reader.update(path=path, index=tantivy.Index.open(str(path)), stamp=_stamp(path))
+            _reader["index"].config_reader("manual")
+        elif (stamp := _stamp(path)) != _reader["stamp"]:
+            _reader["index"].reload()
+            _reader["stamp"] = stamp
+        return Snapshot(_reader["index"].searcher(), _reader["index"].schema)
     except (FileNotFoundError, ValueError):
-        _readers.clear()
+        _reader.clear()
         if not retry:  # not a rebuild's switch racing with this read: a broken index
             raise
         return snapshot(retry=False)
 
-
-# --- the writer ------------------------------------------------------------------------------------
 
 
 class Writer:
@@ -320,8 +256,8 @@ class Writer:
         self.number += 1
         self.remove([STATE_ID])
         state = tantivy.Document()
-        state.add_unsigned("doc_id", STATE_ID)
-        state.add_unsigned("applied", self.number)
+        for name, value in (("doc_id", STATE_ID), ("applied", self.number)):
+            state.add_unsigned(name, value)
         self.writer.add_document(state)
         self.writer.commit()
         return self.number
@@ -331,8 +267,7 @@ class Writer:
 
 
 def _lock(open_writer):
-    """Tantivy allows one writer per directory: wait for the other one (the worker applying the
-    outbox, a rebuild finishing) rather than fail."""
+    """One writer per directory: wait for the other one (worker, rebuild) rather than fail."""
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     while True:
         try:
