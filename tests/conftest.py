@@ -29,6 +29,14 @@ def _fresh_page_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _search_index(tmp_path, settings):
+    """Each test its own Tantivy index directory (the database is rolled back, so is the index);
+    searches apply the pending index outbox first, as a single-process deployment would."""
+    settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
+    settings.SEARCH_INDEX_SYNC = True
+
+
 @pytest.fixture
 def city(db):
     return new_org("测试市", "city", "city")

@@ -11,7 +11,7 @@ from django.db import connection
 
 from yangguang.core import screening
 from yangguang.core.search.indexer import item_for
-from yangguang.core.search.models import SearchEntry
+from yangguang.core.search.models import SearchChange
 from yangguang.core.search.segment import MAX_INDEXED_CHARS
 from yangguang.publishing import services
 from yangguang.publishing.models import Document
@@ -82,4 +82,4 @@ def test_index_reads_only_the_head_of_attachment_text(staff_a, settings, tmp_pat
     document = Document.objects.select_related("live_edition", "org").get(pk=edition.document_id)
     item = item_for(document)
     assert len(item.attachment_text) == MAX_INDEXED_CHARS
-    assert SearchEntry.objects.filter(document_id=document.pk).exists()
+    assert SearchChange.objects.filter(document_id=document.pk, op="index").exists()

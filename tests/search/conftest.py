@@ -6,15 +6,6 @@ from helpers import Staff, new_org
 from yangguang.publishing.models import Document
 
 
-@pytest.fixture(autouse=True)
-def _search_index(tmp_path, settings):
-    """Each test its own empty search index directory; each search first applies the pending
-    index outbox in this process (SEARCH_INDEX_SYNC), as the task worker would have. A test of
-    the asynchronous behaviour turns that off and calls `apply_outbox` itself."""
-    settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
-    settings.SEARCH_INDEX_SYNC = True
-
-
 @pytest.fixture
 def apply_outbox():
     """apply_outbox() -> rows applied: what the task worker does after a commit."""

@@ -16,6 +16,7 @@ class CoreConfig(AppConfig):
         from .registry import every_minute
 
         every_minute("yangguang.core.tasks.send_outbox")
+        every_minute("yangguang.core.tasks.apply_search_outbox")  # recovers a lost queue entry within a minute
         lock_third_party_admins()  # the admin autodiscovered before (first in INSTALLED_APPS)
 
         # The modules that react to audited actions (core/audit.py on_record): importing one registers
