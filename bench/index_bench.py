@@ -6,14 +6,13 @@
 1. Segmenter alone: the titles, meta lines (发文字号, 主题词, org name) and bodies of all public
    documents are read from the database in batches, and only the rjieba calls on them are
    timed (search mode, as the index uses), in one process.
-2. Indexing: `search-reindex --clear` over the same documents from an emptied index (read,
-   build, segment, write, commit per batch; on SQLite the FTS5 index is then built in one
-   pass), timed whole, once with one process and once with the default workers (segmentation
-   in forked processes beside the writer).
+2. Indexing: `search-reindex` over the same documents into a new Tantivy index directory (read,
+   segment, add, one commit, switch), timed whole, once with one process and once with the
+   default workers (segmentation in forked processes beside the writer).
 
 Ratio = indexing documents/s ÷ segmenter documents/s. Target ≥ 70 %. JSON goes to
-bench/out/index-<vendor>-<documents>.json (or --json). The index is emptied and rebuilt (to the
-same content); the database is otherwise unchanged.
+bench/out/index-<vendor>-<documents>.json (or --json). The index is rebuilt (to the same content)
+and switched; the database is unchanged.
 """
 
 from __future__ import annotations
@@ -45,13 +44,13 @@ def segmenter_alone(batch_size: int) -> tuple[int, int, float]:
     """(documents, characters, seconds spent in rjieba) over all public documents."""
     import rjieba
 
-    from yangguang.core.search.reindex import _batches
+    from yangguang.core.search.indexer import batches
     from yangguang.core.search.segment import normalize
 
     rjieba.cut_for_search("预热", False)
     docs = chars = 0
     seconds = 0.0
-    for items, _last in _batches(batch_size):
+    for items in batches(batch_size):
         texts = []
         for it in items:
             body = it.body_text + ("\n" + it.attachment_text if it.attachment_text else "")
@@ -76,15 +75,14 @@ def main(argv=None) -> int:
     _setup(args)
     from django.db import connection
 
-    from yangguang.core.search.reindex import clear_index, default_workers, reindex
+    from yangguang.core.search.reindex import default_workers, rebuild
 
     docs, chars, seg_s = segmenter_alone(args.batch_size)
     seg_rate = docs / seg_s
     runs = {}
     for workers in sorted({1, default_workers()}):
-        clear_index()  # start empty (not timed) ...
-        # ... and rebuild as `search-reindex --clear` does (on SQLite: rows first, then one FTS5 build)
-        r = reindex(batch_size=args.batch_size, workers=workers, clear=True)
+        # a full rebuild into a new index directory, as `search-reindex` does (segmentation included)
+        r = rebuild(batch_size=args.batch_size, workers=workers)
         runs[workers] = {"documents": r.count, "seconds": round(r.seconds, 2), "docs_per_s": round(r.count / r.seconds, 1),
                          "ratio_to_segmenter": round(r.count / r.seconds / seg_rate, 3)}
     result = {
