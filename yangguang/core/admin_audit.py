@@ -58,3 +58,16 @@ class AuditedAdminMixin:
                 audit.record("admin.inline_change", form.instance, actor=request.user,
                              org_id=getattr(form.instance, "org_id", None),
                              data={"inline": formset.model._meta.label_lower})
+
+
+class ReadOnlyAdminMixin:
+    """Derived, logged or legal records: shown, never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

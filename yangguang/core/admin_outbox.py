@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import outbox
+from .admin_audit import ReadOnlyAdminMixin
 from .errors import ServiceError
 from .models_outbox import OutboundMessage
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin):
+class OutboundMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "channel", "masked_recipient", "subject", "state", "attempts", "sent_at")
     list_filter = ("state", "channel")
     search_fields = ("subject", "object_id")
@@ -29,14 +30,6 @@ class OutboundMessageAdmin(admin.ModelAdmin):
     def masked_recipient(self, obj: OutboundMessage) -> str:
         return obj.recipient_masked
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=gettext_lazy("重新发送所选的已停止重试的消息"))
     def requeue(self, request, queryset):

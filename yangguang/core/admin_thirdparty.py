@@ -14,18 +14,13 @@ is first in INSTALLED_APPS), this replaces each of them by a read-only subclass:
 from django.contrib import admin
 from django.contrib.auth.models import Group
 
+from .admin_audit import ReadOnlyAdminMixin
+
 PROJECT_PREFIX = "yangguang."
 
 
 def _read_only(cls: type[admin.ModelAdmin]) -> type[admin.ModelAdmin]:
-    def no(self, request, obj=None):
-        return False
-
-    return type(f"ReadOnly{cls.__name__}", (cls,), {
-        "has_add_permission": lambda self, request, *args: False,
-        "has_change_permission": no, "has_delete_permission": no, "actions": [],
-        "__module__": __name__,
-    })
+    return type(f"ReadOnly{cls.__name__}", (ReadOnlyAdminMixin, cls), {"actions": [], "__module__": __name__})
 
 
 def lock_third_party_admins(site: admin.AdminSite = admin.site) -> None:

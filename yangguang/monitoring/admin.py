@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from yangguang.core.admin_audit import ReadOnlyAdminMixin
 from yangguang.core.errors import NotAllowed, ServiceError
 from yangguang.orgs import permissions
 
@@ -16,17 +17,8 @@ from .measures import REGISTRY
 from .models import AssessmentPeriod, Indicator, IndicatorResult, MonitoringRun, Rectification
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Derived or legal records: shown, never added, changed or deleted by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ServiceAdmin(admin.ModelAdmin):
