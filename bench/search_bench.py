@@ -97,6 +97,25 @@ def pct(values: list[float], p: float) -> float:
     return values[k]
 
 
+def collect(procs, queue, poll: float = 1.0) -> list:
+    """Each user process's result; raises (instead of waiting forever) when one died without one."""
+    import queue as queues
+
+    results = []
+    while len(results) < len(procs):
+        try:
+            results.append(queue.get(timeout=poll))
+        except queues.Empty:
+            dead = [p for p in procs if p.exitcode not in (None, 0)]
+            if dead:
+                for p in procs:
+                    p.terminate()
+                raise SystemExit(f"{len(dead)} user process(es) died (exit {dead[0].exitcode}); no figures") from None
+    for proc in procs:
+        proc.join()
+    return results
+
+
 def summary(times: list[float]) -> dict:
     return {"calls": len(times), "p50_ms": round(pct(times, 50) * 1000, 2), "p95_ms": round(pct(times, 95) * 1000, 2),
             "max_ms": round(max(times) * 1000, 2), "mean_ms": round(statistics.fmean(times) * 1000, 2)}
@@ -139,9 +158,7 @@ def main(argv=None) -> int:
     procs = [ctx.Process(target=_worker, args=(args.concurrent_rounds, queue)) for _ in range(args.users)]
     for proc in procs:
         proc.start()
-    results = [queue.get() for _ in procs]
-    for proc in procs:
-        proc.join()
+    results = collect(procs, queue)
     wall = time.perf_counter() - t0
     conc_times = [s for calls, _w in results for _i, s, _n in calls]
 

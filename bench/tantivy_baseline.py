@@ -59,7 +59,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from search_bench import QUERIES, summary  # noqa: E402  (the same 50 queries, the same percentiles)
+from search_bench import QUERIES, collect, summary  # noqa: E402  (the same 50 queries, the same percentiles)
 
 FACETS = ("org", "topic", "genre", "year", "validity")
 WEIGHTS = {"title": 10.0, "meta": 4.0, "body": 1.0}  # yangguang's title : meta : body
@@ -323,9 +323,7 @@ def measure_search(path: Path, org_ids: dict, rounds: int, users: int, concurren
     procs = [ctx.Process(target=_user, args=(path, org_ids, concurrent_rounds, queue)) for _ in range(users)]
     for proc in procs:
         proc.start()
-    results = [queue.get() for _ in procs]
-    for proc in procs:
-        proc.join()
+    results = collect(procs, queue)
     wall = time.perf_counter() - t0
     conc = [s for calls, _w in results for _i, s, _n in calls]
     return {"single_user": summary([s for _i, s, _n in single]),
@@ -367,28 +365,12 @@ def reindex_child(args) -> int:
 
 
 def yangguang_index_bytes() -> int | None:
-    """Size of yangguang's search index: a Tantivy directory under the var dir if there is one,
-    else the search tables (SQLite: dbstat; PostgreSQL: pg_total_relation_size)."""
-    from django.conf import settings
-    from django.db import DatabaseError, connection
+    """Size of yangguang's live search index: the directory `current` points at (not the older
+    ones a rebuild may have left beside it for readers still open)."""
+    from yangguang.core.search import tantivy_index
 
-    for name in dir(settings):
-        if "SEARCH" in name and ("DIR" in name or "PATH" in name):
-            value = getattr(settings, name)
-            if value and Path(value).is_dir():
-                return dir_bytes(Path(value))
-    with connection.cursor() as cursor:
-        try:
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
-                               "WHERE c.relkind = 'r' AND c.relname LIKE 'core\\_search%'")
-            else:
-                cursor.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'core\\_search%' ESCAPE '\\' "
-                               "OR name LIKE 'sqlite\\_autoindex\\_core\\_search%' ESCAPE '\\'")
-            value = cursor.fetchone()[0]
-        except DatabaseError:  # no dbstat in this SQLite build: size unknown
-            return None
-    return int(value) if value else None
+    path = tantivy_index.current()
+    return dir_bytes(path) if path is not None else None
 
 
 def reindex_yangguang(args, workers: int) -> dict:

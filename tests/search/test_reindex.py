@@ -108,3 +108,26 @@ def test_if_needed_applies_the_outbox_and_rebuilds_only_a_stale_index(publish, s
         w.commit()
     call_command("search_reindex", "--if-needed")
     assert "索引重建完成：2篇" in capsys.readouterr().out and health().ok
+
+
+def test_if_needed_rebuilds_an_index_restored_from_an_older_copy_with_equal_counts(publish, staff_b, capsys):
+    """Counts alone cannot see it: the copy holds a withdrawn document in place of a newer one."""
+    import shutil
+
+    kept = publish("mzj", "关于调整城乡低保标准的通知")
+    gone = publish("mzj", "关于调整城乡低保标准的补充通知")
+    assert search("低保").total == 2  # applies the outbox (SEARCH_INDEX_SYNC)
+    backup = tantivy_index.root() / "backup"
+    shutil.copytree(tantivy_index.current(), backup)
+    services.withdraw(gone, staff_b.principal, "内容有误，予以撤回。")
+    new = publish("mzj", "关于城乡低保资金发放的公告")
+    assert search("低保").total == 2 and health().ok
+    live = tantivy_index.current()
+    shutil.rmtree(live)
+    shutil.copytree(backup, live)  # the index directory restored from the older copy
+    state = health()
+    assert (state.documents, state.public, state.pending) == (2, 2, 0) and state.behind and not state.ok
+    call_command("search_reindex", "--if-needed")
+    assert "索引重建完成：2篇" in capsys.readouterr().out
+    assert {h.document.pk for h in search("低保").hits} == {kept.pk, new.pk}
+    assert health().ok  # the rows the copy lacked were applied again (by search here, by the worker in service)

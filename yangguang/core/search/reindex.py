@@ -4,8 +4,10 @@
 processes) into a NEW directory, then, holding the old index's writer lock (no application in
 flight), commits it as the next commit, points `current` at it and marks pending again the
 outbox rows applied to the old index meanwhile (their documents may have been read before they
-changed). `health`: the index's document count against the public documents, and the pending
-outbox rows; `--if-needed` (run by `make run`) applies those and rebuilds when counts differ.
+changed). `health`: the index's document count against the public documents, the pending outbox rows,
+and the index's last commit against the last one the outbox says it applied (an index restored
+from an older copy lost commits, even with equal counts); `--if-needed` (run by `make run`)
+applies the pending rows and rebuilds when counts differ or the index is behind.
 """
 
 from __future__ import annotations
@@ -37,16 +39,21 @@ class Health:
     public: int  # in the database
     pending: int  # outbox rows
     commit: int  # the index's last
+    applied: int  # the last commit the outbox says it applied: above `commit`, the index lost commits
 
-    ok = property(lambda self: self.documents == self.public and not self.pending)
+    behind = property(lambda self: self.applied > self.commit)
+    ok = property(lambda self: self.documents == self.public and not self.pending and not self.behind)
 
 
 def health() -> Health:
+    from django.db.models import Max
+
     from yangguang.core.registry import search_source
 
     snap = tantivy_index.snapshot()
     return Health(None if snap is None else snap.documents, search_source().public_documents().count(),
-                  changes.pending_count(), 0 if snap is None else snap.commit)
+                  changes.pending_count(), 0 if snap is None else snap.commit,
+                  SearchChange.objects.aggregate(n=Max("applied_in"))["n"] or 0)
 
 
 def default_workers() -> int:

@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=None,
                             help=f"进程数（含主进程；默认为CPU核数加1，本机为{default_workers()}）")
         parser.add_argument("--if-needed", action="store_true",
-                            help="先写入尚未写入索引的变更；只在索引篇数与公开文件数仍不一致时重建（用于启动脚本，可重复执行）")
+                            help="先写入尚未写入索引的变更；只在索引篇数与公开文件数仍不一致、或索引落后于已记录的提交时重建（用于启动脚本，可重复执行）")
 
     def handle(self, *args, batch_size, workers, if_needed=False, **opts):
         if if_needed:
@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
                 self.stdout.write(f"已写入{apply()}条待写入索引的变更")
                 state = health()
-            if state.documents == state.public:
+            if state.documents == state.public and not state.behind:
                 self.stdout.write("全文检索索引已是最新，跳过")
                 return
 
