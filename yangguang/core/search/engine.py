@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.apps import apps
 from django.conf import settings
@@ -60,10 +61,26 @@ def _taxonomy():
     return search_source().taxonomy
 
 
-def _clean_filters(org, topic, genre, year, validity) -> tuple[dict[str, object], dict[str, str]]:
-    """Active filters as index values ({facet: value}) and as given ({facet: str}); unknown values
-    (a stale link, a typo) are ignored rather than answered with an error."""
+def _day(value) -> date | None:
+    if isinstance(value, date) or value in (None, ""):
+        return value or None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _clean_filters(org, topic, genre, year, validity, date_from=None, date_to=None):
+    """Active filters as index values ({name: value}) and as given ({name: str}); unknown values
+    (a stale link, a typo, a date that is no date) are ignored rather than answered with an error.
+    A publication-date span (inclusive; given backwards, it is turned round) is not a facet."""
     tax, sql, given = _taxonomy(), {}, {}
+    lo, hi = _day(date_from), _day(date_to)
+    if lo and hi and lo > hi:
+        lo, hi = hi, lo
+    if lo or hi:
+        sql["published"] = (lo, hi)
+        given.update({k: d.isoformat() for k, d in (("date_from", lo), ("date_to", hi)) if d})
     if org:
         Organization = apps.get_model("orgs", "Organization")
         org_id = Organization.objects.filter(slug=str(org)).values_list("pk", flat=True).first()
@@ -128,8 +145,9 @@ def _hits(q: ParsedQuery, ids: list[tuple[int, float]]) -> list[Hit]:
 
 
 def search(query: str, *, org: str | None = None, topic: str | None = None, genre: str | None = None,
-           year: int | None = None, validity: str | None = None, sort: str = "relevance",
-           page: int = 1, per_page: int = 20) -> SearchResult:
+           year: int | None = None, validity: str | None = None, date_from: date | str | None = None,
+           date_to: date | str | None = None, sort: str = "relevance", page: int = 1,
+           per_page: int = 20) -> SearchResult:
     q = parse_query(query)
     sort = sort if sort in SORTS else "relevance"
     try:
@@ -140,7 +158,7 @@ def search(query: str, *, org: str | None = None, topic: str | None = None, genr
         page = max(1, min(MAX_PAGE, int(page)))
     except (TypeError, ValueError):
         page = 1
-    filters, given = _clean_filters(org, topic, genre, year, validity)
+    filters, given = _clean_filters(org, topic, genre, year, validity, date_from, date_to)
     res = SearchResult(query=q.text, per_page=per_page, sort=sort, filters=given)
     if q.empty:
         return res

@@ -11,7 +11,7 @@ Postings keep term frequencies, not positions (queries have no phrases).
 
 One state document (doc_id 0) holds the number of the last outbox commit (changes.py). A query
 requires every term, each in title, meta or body (OR of boosted term queries) or all its inner
-words; filters are zero-scored required terms; documents whose withdrawal is still pending are
+words; filters are zero-scored required terms (a publication-date span: a range on `newest`); documents whose withdrawal is still pending are
 a must-not term set on doc_id; a bare year adds YEAR_BOOST to that year's documents. Facets are
 terms aggregations per distinct set of other-facet filters, with more buckets than values: exact.
 Readers (web workers) reopen when `current` moves and reload when meta.json changes (a commit);
@@ -107,8 +107,12 @@ def _term(sch, term: Term):
 
 
 def _filter(sch, name: str, value):
-    option = "basic" if name in CODES else "position"
-    return Q.const_score_query(Q.term_query(sch, name, value, index_option=option), 0.0)
+    if name == "published":  # (first, last) dates, inclusive: a range on the `newest` fast field
+        lo, hi = (None if d is None else d.toordinal() << 32 for d in value)
+        query = Q.range_query(sch, "newest", tantivy.FieldType.Unsigned, lo, None if hi is None else hi | 0xFFFFFFFF)
+    else:
+        query = Q.term_query(sch, name, value, index_option="basic" if name in CODES else "position")
+    return Q.const_score_query(query, 0.0)
 
 
 def build_query(sch, q: ParsedQuery, filters: dict, exclude=(), years=()):
