@@ -80,15 +80,6 @@ def batches(batch_size: int) -> Iterator[list[IndexItem]]:
         last = rows[-1][0]
 
 
-def item_for(document, org_name: str | None = None, attachment_text: str | None = None) -> IndexItem:
-    """The index item of a public document (its live edition)."""
-    ed = document.live_edition
-    published = ed.published_date or timezone.localdate(document.first_published_at or timezone.now())
-    if attachment_text is None:
-        attachment_text = _attachments([ed.pk]).get(ed.pk, "")
-    return IndexItem(
-        document_id=document.pk, org_id=document.org_id, org_name=org_name or document.org.name, topic=ed.topic,
-        genre=ed.genre, validity=ed.validity or "", published_date=published, title=ed.title,
-        body_text=ed.body_text or "", doc_number=ed.doc_number or "", keywords=ed.keywords or "",
-        attachment_text=attachment_text,
-    )
+def item_for(document) -> IndexItem:
+    """The index item of a public document (its live edition), as the outbox would read it."""
+    return public_items([document.pk])[0]
