@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import Max
+
 from . import changes, tantivy_index
 from .indexer import batches, prepare_all
 from .models import SearchChange
@@ -46,8 +48,6 @@ class Health:
 
 
 def health() -> Health:
-    from django.db.models import Max
-
     from yangguang.core.registry import search_source
 
     snap = tantivy_index.snapshot()
